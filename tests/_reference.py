@@ -1,0 +1,131 @@
+"""Independent references for the numerical tests: PyTorch models built from skrnn's
+parameter dicts, and a per-sequence, per-step PyTorch computation of truncated BPTT."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+TORCH_RNN = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+TORCH_CELL = {"rnn": nn.RNNCell, "lstm": nn.LSTMCell, "gru": nn.GRUCell}
+
+
+def torch_dtype(params):
+    return torch.float64 if params["output.weight"].dtype == np.float64 else torch.float32
+
+
+class TorchNet(nn.Module):
+    """nn.Embedding? -> nn.RNN/LSTM/GRU -> readout -> nn.Linear, named like skrnn."""
+
+    def __init__(self, arch):
+        super().__init__()
+        self.arch = arch
+        if arch.n_embeddings is not None:
+            self.embedding = nn.Embedding(arch.n_embeddings, arch.embedding_dim)
+        in_size = arch.embedding_dim if arch.n_embeddings else arch.input_size
+        self.rnn = TORCH_RNN[arch.cell](
+            in_size,
+            arch.hidden_size,
+            num_layers=arch.num_layers,
+            bidirectional=arch.bidirectional,
+        )
+        self.output = nn.Linear(arch.output_size, arch.n_outputs)
+
+    def forward(self, X, lengths):
+        """X: (T, B, F) float or (T, B) long ids; returns (out, top, h_n, c_n)."""
+        if self.arch.n_embeddings is not None:
+            X = self.embedding(X)
+        T = X.shape[0]
+        packed = nn.utils.rnn.pack_padded_sequence(
+            X, torch.as_tensor(lengths), enforce_sorted=False
+        )
+        out, state = self.rnn(packed)
+        top, _ = nn.utils.rnn.pad_packed_sequence(out, total_length=T)
+        h_n, c_n = state if self.arch.cell == "lstm" else (state, None)
+        mask = torch.arange(T)[:, None] < torch.as_tensor(lengths)[None, :]
+        readout = self.arch.readout
+        if readout == "last":
+            R = torch.cat(list(h_n[-self.arch.num_directions :]), dim=1)
+        elif readout == "mean":
+            R = top.sum(0) / torch.as_tensor(lengths, dtype=top.dtype)[:, None]
+        elif readout == "max":
+            R = top.masked_fill(~mask[:, :, None], -np.inf).max(0).values
+        else:
+            R = top
+        y = self.output(R)
+        if readout == "sequence":
+            y = y * mask[:, :, None]
+        return y, top, h_n, c_n
+
+
+def torch_net(arch, params):
+    net = TorchNet(arch).to(torch_dtype(params))
+    net.load_state_dict({k: torch.tensor(v) for k, v in params.items()})
+    return net
+
+
+def truncated_reference(arch, params, X, lengths, weights, bptt_steps):
+    """Gradients of sum(out * weights), each sequence run alone, step by step.
+
+    The recurrent state is detached wherever (length - t) % bptt_steps == 0 in a
+    direction's own processing order, which is skrnn's definition of truncation
+    (None: never). Returns (out, grads) as numpy.
+    """
+    dtype = torch_dtype(params)
+    P = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
+    H = arch.hidden_size
+    outs = []
+    for b, L in enumerate(lengths):
+        if arch.n_embeddings is not None:
+            x = P["embedding.weight"][torch.as_tensor(X[:L, b])]
+        else:
+            x = torch.tensor(X[:L, b], dtype=dtype)
+        finals = []
+        for layer in range(arch.num_layers):
+            dir_outs = []
+            for d in range(arch.num_directions):
+                sfx = f"_l{layer}" + ("_reverse" if d else "")
+                cell = TORCH_CELL[arch.cell](x.shape[1], H).to(dtype)
+                for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                    delattr(cell, name)
+                    setattr(cell, name, P[f"rnn.{name}{sfx}"])
+                seq = x.flip(0) if d else x
+                h = torch.zeros(1, H, dtype=dtype)
+                c = torch.zeros(1, H, dtype=dtype)
+                ys = []
+                for t in range(L):
+                    if bptt_steps is not None and (L - t) % bptt_steps == 0:
+                        h, c = h.detach(), c.detach()
+                    if arch.cell == "lstm":
+                        h, c = cell(seq[t : t + 1], (h, c))
+                    else:
+                        h = cell(seq[t : t + 1], h)
+                    ys.append(h)
+                y = torch.cat(ys)
+                dir_outs.append(y.flip(0) if d else y)
+                finals.append(h[0])
+            x = torch.cat(dir_outs, dim=1)
+        if arch.readout == "last":
+            R = torch.cat(finals[-arch.num_directions :])
+        elif arch.readout == "mean":
+            R = x.mean(0)
+        elif arch.readout == "max":
+            R = x.max(0).values
+        else:
+            R = x
+        outs.append(R @ P["output.weight"].T + P["output.bias"])
+    if arch.readout == "sequence":
+        T = X.shape[0]
+        full = torch.zeros((T, len(lengths), arch.n_outputs), dtype=dtype)
+        for b, L in enumerate(lengths):
+            full[:L, b] = outs[b]
+        out = full
+    else:
+        out = torch.stack(outs)
+    (out * torch.tensor(weights, dtype=dtype)).sum().backward()
+    grads = {
+        k: (v.grad.numpy() if v.grad is not None else np.zeros_like(params[k]))
+        for k, v in P.items()
+    }
+    return out.detach().numpy(), grads

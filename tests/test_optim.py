@@ -1,0 +1,131 @@
+"""Optimiser steps against hand-computed updates; clipping; L2 penalty."""
+
+import pickle
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from skrnn._optim import SGD, Adam, clip_grad_norm, global_norm, l2_penalty
+
+from .conftest import requires_torch
+
+
+def _params():
+    return {"a.weight": np.array([[1.0, -2.0]]), "a.bias": np.array([0.5])}
+
+
+def _grads():
+    return {"a.weight": np.array([[0.1, 0.2]]), "a.bias": np.array([-0.3])}
+
+
+def test_sgd_plain_momentum_two_steps_by_hand():
+    p, opt = _params(), SGD(learning_rate=0.1, momentum=0.9, nesterov=False)
+    opt.step(p, _grads())
+    # v1 = -0.1 g ; p1 = p0 + v1
+    assert_allclose(p["a.weight"], [[1.0 - 0.01, -2.0 - 0.02]])
+    assert_allclose(p["a.bias"], [0.5 + 0.03])
+    opt.step(p, _grads())
+    # v2 = 0.9 v1 - 0.1 g = -0.19 g ; p2 = p1 + v2
+    assert_allclose(p["a.weight"], [[1.0 - 0.01 - 0.019, -2.0 - 0.02 - 0.038]])
+    assert_allclose(p["a.bias"], [0.5 + 0.03 + 0.057])
+
+
+def test_sgd_nesterov_step_by_hand():
+    p, opt = _params(), SGD(learning_rate=0.1, momentum=0.9, nesterov=True)
+    opt.step(p, _grads())
+    # v1 = -0.1 g ; p1 = p0 + 0.9 v1 - 0.1 g = p0 - 0.19 g
+    assert_allclose(p["a.weight"], [[1.0 - 0.019, -2.0 - 0.038]])
+    opt.step(p, _grads())
+    # v2 = -0.19 g ; p2 = p1 + 0.9 v2 - 0.1 g = p1 - 0.271 g
+    assert_allclose(p["a.weight"], [[1.0 - 0.019 - 0.0271, -2.0 - 0.038 - 0.0542]])
+
+
+def test_sgd_without_momentum_is_gradient_descent():
+    p, opt = _params(), SGD(learning_rate=0.5, momentum=0.0, nesterov=False)
+    opt.step(p, _grads())
+    assert_allclose(p["a.bias"], [0.5 + 0.15])
+
+
+def test_adam_two_steps_by_hand():
+    lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-8
+    p, opt = _params(), Adam(lr, b1, b2, eps)
+    g = _grads()
+    w0 = p["a.weight"].copy()
+    opt.step(p, g)
+    # step 1: m = 0.1 g, v = 0.001 g^2 -> m_hat = g, v_hat = g^2 -> update lr*g/(|g|+eps)
+    expected1 = w0 - lr * g["a.weight"] / (np.abs(g["a.weight"]) + eps)
+    assert_allclose(p["a.weight"], expected1, rtol=1e-12)
+    g2 = {"a.weight": np.array([[-0.4, 0.0]]), "a.bias": np.array([1.0])}
+    opt.step(p, g2)
+    m = b1 * (1 - b1) * g["a.weight"] + (1 - b1) * g2["a.weight"]
+    v = b2 * (1 - b2) * g["a.weight"] ** 2 + (1 - b2) * g2["a.weight"] ** 2
+    m_hat, v_hat = m / (1 - b1**2), v / (1 - b2**2)
+    expected2 = expected1 - lr * m_hat / (np.sqrt(v_hat) + eps)
+    assert_allclose(p["a.weight"], expected2, rtol=1e-12)
+    assert opt.t == 2
+
+
+@requires_torch
+def test_adam_and_sgd_follow_torch_trajectories():
+    import torch
+
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((3, 4))
+    grads_seq = [rng.standard_normal((3, 4)) for _ in range(5)]
+    for ours, make_theirs in [
+        (Adam(0.01, 0.8, 0.99, 1e-6), lambda q: torch.optim.Adam(q, 0.01, (0.8, 0.99), 1e-6)),
+        (
+            SGD(0.05, 0.9, nesterov=True),
+            lambda q: torch.optim.SGD(q, 0.05, momentum=0.9, nesterov=True),
+        ),
+    ]:
+        p = {"w.weight": w.copy()}
+        q = torch.nn.Parameter(torch.tensor(w.copy()))
+        theirs = make_theirs([q])
+        for g in grads_seq:
+            ours.step(p, {"w.weight": g.copy()})
+            q.grad = torch.tensor(g.copy())
+            theirs.step()
+        assert_allclose(p["w.weight"], q.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_clipping_leaves_exactly_the_requested_norm():
+    rng = np.random.default_rng(1)
+    grads = {k: rng.standard_normal(s) * 10 for k, s in [("a", (4, 5)), ("b", (7,))]}
+    before = global_norm(grads)
+    ref = {k: v.copy() for k, v in grads.items()}
+    returned = clip_grad_norm(grads, 2.5)
+    assert_allclose(returned, before)
+    assert_allclose(global_norm(grads), 2.5, rtol=1e-14)
+    # direction kept
+    for k in grads:
+        assert_allclose(grads[k], ref[k] * 2.5 / before, rtol=1e-14)
+
+
+def test_clipping_below_threshold_or_disabled_changes_nothing():
+    grads = {"a": np.array([0.3, 0.4])}
+    assert clip_grad_norm(grads, 1.0) == pytest.approx(0.5)
+    assert_allclose(grads["a"], [0.3, 0.4])
+    grads = {"a": np.array([30.0, 40.0])}
+    assert clip_grad_norm(grads, None) == pytest.approx(50.0)
+    assert_allclose(grads["a"], [30.0, 40.0])
+
+
+def test_l2_penalty_on_weights_only():
+    p, g = _params(), _grads()
+    value = l2_penalty(p, g, alpha=0.1)
+    assert_allclose(value, 0.5 * 0.1 * (1 + 4))
+    assert_allclose(g["a.weight"], [[0.1 + 0.1, 0.2 - 0.2]])
+    assert_allclose(g["a.bias"], [-0.3])
+
+
+def test_optimisers_pickle_with_their_state():
+    p = _params()
+    opt = Adam(0.01)
+    opt.step(p, _grads())
+    clone = pickle.loads(pickle.dumps(opt))
+    p2 = {k: v.copy() for k, v in p.items()}
+    opt.step(p, _grads())
+    clone.step(p2, _grads())
+    assert_allclose(p["a.weight"], p2["a.weight"])
