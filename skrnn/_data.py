@@ -319,6 +319,7 @@ class _Checked(NamedTuple):
     ragged: Ragged
     form: str  # "2d", "3d", "ragged", "chars" or "tokens"
     one_d: np.ndarray | None  # form "ragged": which samples were 1-D arrays
+    n_steps: int | None  # form "3d": the padded number of time steps
 
 
 _NUMERIC_FORMS = ("2d", "3d", "ragged")
@@ -539,7 +540,7 @@ def _ragged_numeric(X, dtype) -> tuple[Ragged, np.ndarray]:
     return Ragged(data, offsets), one_d
 
 
-def _padded_numeric(source, dtype, estimator) -> Ragged:
+def _padded_numeric(source, dtype, estimator) -> tuple[Ragged, int]:
     """Validate a 3-D array whose trailing all-NaN steps are padding."""
     name = type(estimator).__name__
     kind = getattr(getattr(source, "dtype", None), "kind", None)
@@ -605,7 +606,7 @@ def _padded_numeric(source, dtype, estimator) -> Ragged:
         data = X.reshape(n * n_steps, n_features)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lengths, out=offsets[1:])
-    return Ragged(_read_only_if_shared(data, source), offsets)
+    return Ragged(_read_only_if_shared(data, source), offsets), n_steps
 
 
 def _read_only_if_shared(data: np.ndarray, source) -> np.ndarray:
@@ -734,7 +735,7 @@ def _validate(estimator, X, *, reset: bool, dtype, categorical: bool = True):
                 f"{name} was fitted on {fitted} sequences but X holds {now}."
             )
 
-    one_d = None
+    one_d = n_steps = None
     if form == "2d":
         check = dict(dtype=dtype, accept_sparse=False, ensure_all_finite=True)
         if reset:
@@ -746,7 +747,7 @@ def _validate(estimator, X, *, reset: bool, dtype, categorical: bool = True):
             _check_step_features(estimator, 1, two_d=True)
         ragged = _from_2d(X2, payload)
     elif form == "3d":
-        ragged = _padded_numeric(payload, dtype, estimator)
+        ragged, n_steps = _padded_numeric(payload, dtype, estimator)
     elif form == "ragged":
         ragged, one_d = _ragged_numeric(payload, dtype)
     else:
@@ -767,7 +768,7 @@ def _validate(estimator, X, *, reset: bool, dtype, categorical: bool = True):
         else:
             estimator._n_step_features = 1
             _delete(estimator, "n_features_in_", "feature_names_in_")
-    return _Checked(ragged, form, one_d)
+    return _Checked(ragged, form, one_d, n_steps)
 
 
 def _check_step_features(estimator, n_features: int, two_d: bool) -> None:

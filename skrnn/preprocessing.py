@@ -1,0 +1,430 @@
+"""Preprocessing for sequences: tokenizing text, scaling, windowing a series."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._data import _split, _validate
+
+__all__ = ["SequenceScaler", "Tokenizer", "sliding_windows"]
+
+
+class Tokenizer(TransformerMixin, BaseEstimator):
+    """Split each document into a list of tokens, ready for an RNN.
+
+    A stateless transformer: ``fit`` learns nothing, and ``transform`` turns a
+    list of ``n`` strings into a list of ``n`` token lists, the token-sequence
+    input form of the skrnn estimators. The splitting is scikit-learn's own
+    (:class:`~sklearn.feature_extraction.text.CountVectorizer`'s analyzer with
+    unigrams), so a token here is a token there.
+
+    Parameters
+    ----------
+    lowercase : bool, default=True
+        Convert all characters to lowercase before tokenizing.
+    token_pattern : str, default=r"(?u)\\b\\w+\\b|[^\\w\\s]"
+        Regular expression of what a token is (``analyzer="word"`` only).
+        The default differs from ``CountVectorizer``'s
+        ``r"(?u)\\b\\w\\w+\\b"``: for a sequence model, word order carries
+        the meaning, so one-letter words ("a", "I") and punctuation ("!",
+        "?", ",") are kept as tokens of their own instead of being dropped.
+        Pass ``r"(?u)\\b\\w\\w+\\b"`` to tokenize exactly as
+        ``CountVectorizer`` does.
+    analyzer : {"word", "char"}, default="word"
+        ``"word"`` splits into tokens matched by ``token_pattern``; ``"char"``
+        splits into single characters (after ``CountVectorizer``'s
+        normalisation, which turns each run of whitespace into one space).
+    strip_accents : {"ascii", "unicode"} or None, default=None
+        Remove accents and perform other character normalisation, as in
+        ``CountVectorizer``.
+
+    See Also
+    --------
+    sklearn.feature_extraction.text.CountVectorizer : The same tokenizing,
+        counted into a bag of words.
+
+    Notes
+    -----
+    Like ``CountVectorizer``, it takes raw text, so it sets no
+    ``n_features_in_``. An empty document becomes an empty token list, which
+    the skrnn estimators reject as an empty sequence naming its index.
+
+    Examples
+    --------
+    >>> from skrnn.preprocessing import Tokenizer
+    >>> Tokenizer().fit_transform(["A cat sat.", "Is it a dog?"])
+    [['a', 'cat', 'sat', '.'], ['is', 'it', 'a', 'dog', '?']]
+    >>> Tokenizer(analyzer="char").fit_transform(["Hi  there"])
+    [['h', 'i', ' ', 't', 'h', 'e', 'r', 'e']]
+    """
+
+    _parameter_constraints: dict = {
+        "lowercase": ["boolean"],
+        "token_pattern": [str],
+        "analyzer": [StrOptions({"word", "char"})],
+        "strip_accents": [StrOptions({"ascii", "unicode"}), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        lowercase=True,
+        token_pattern=r"(?u)\b\w+\b|[^\w\s]",
+        analyzer="word",
+        strip_accents=None,
+    ):
+        self.lowercase = lowercase
+        self.token_pattern = token_pattern
+        self.analyzer = analyzer
+        self.strip_accents = strip_accents
+
+    def fit(self, X, y=None):
+        """Check the parameters and ``X``; nothing is learned.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Documents.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : Tokenizer
+            This transformer.
+        """
+        self._validate_params()
+        _check_documents(X)
+        return self
+
+    def transform(self, X) -> list[list[str]]:
+        """Split each document into tokens.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Documents.
+
+        Returns
+        -------
+        list of list of str
+            One token list per document.
+        """
+        self._validate_params()
+        documents = _check_documents(X)
+        analyze = CountVectorizer(
+            lowercase=self.lowercase,
+            token_pattern=self.token_pattern,
+            analyzer=self.analyzer,
+            strip_accents=self.strip_accents,
+        ).build_analyzer()
+        return [analyze(doc) for doc in documents]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        tags.requires_fit = False
+        return tags
+
+
+def _check_documents(X) -> list:
+    if isinstance(X, (str, bytes)):
+        raise ValueError(
+            "Iterable over raw text documents expected, string object received."
+        )
+    documents = list(X)
+    for i, doc in enumerate(documents):
+        if not isinstance(doc, str):
+            raise ValueError(
+                f"X[{i}] is a {type(doc).__name__}, not a str; the Tokenizer "
+                "expects one str per document."
+            )
+    return documents
+
+
+class SequenceScaler(TransformerMixin, BaseEstimator):
+    """Standardize each feature over all time steps of all sequences.
+
+    Every real time step of every sequence counts as one observation of the
+    per-step features: the mean and standard deviation of feature ``f`` are
+    taken over all of them (NaN padding excluded), and each step is mapped to
+    ``(x - mean_) / scale_``. The output has the form of the input.
+
+    Parameters
+    ----------
+    with_mean : bool, default=True
+        Subtract the mean.
+    with_std : bool, default=True
+        Divide by the standard deviation.
+
+    Attributes
+    ----------
+    mean_ : ndarray of shape (n_step_features,)
+        Mean of each per-step feature (computed even when
+        ``with_mean=False``).
+    var_ : ndarray of shape (n_step_features,)
+        Variance of each per-step feature.
+    scale_ : ndarray of shape (n_step_features,) or None
+        Standard deviation used for scaling (a zero deviation becomes 1), or
+        None when ``with_std=False``.
+    n_features_in_ : int
+        Columns of a 2-D ``X`` (its time steps), or features per step of a
+        3-D or ragged ``X``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names, when ``X`` was a DataFrame with string column names.
+
+    See Also
+    --------
+    sklearn.preprocessing.StandardScaler : Standardizes each column of a table.
+
+    Notes
+    -----
+    Accepted forms of ``X`` and what comes back:
+
+    - 3-D array ``(n_samples, n_timesteps, n_features)``: statistics per
+      feature over the real steps; trailing all-NaN padding steps stay NaN.
+    - list of ``(T_i, n_features)`` or ``(T_i,)`` arrays: a list of arrays of
+      the same shapes.
+    - 2-D array ``(n_samples, n_timesteps)``: univariate sequences, one column
+      per time step. All columns are the same variable at different times, so
+      one mean and one standard deviation are taken over all values (unlike
+      ``StandardScaler``, which would scale each time step separately and so
+      distort the shape of each series).
+
+    Statistics are computed in float64; the output is float32 for float32
+    input and float64 otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn.preprocessing import SequenceScaler
+    >>> X = [np.array([1.0, 2.0, 3.0]), np.array([5.0])]
+    >>> scaler = SequenceScaler().fit(X)
+    >>> scaler.mean_, scaler.scale_
+    (array([2.75]), array([1.47901995]))
+    >>> [x.round(3) for x in scaler.transform(X)]
+    [array([-1.183, -0.507,  0.169]), array([1.521])]
+    """
+
+    _parameter_constraints: dict = {
+        "with_mean": ["boolean"],
+        "with_std": ["boolean"],
+    }
+
+    def __init__(self, *, with_mean=True, with_std=True):
+        self.with_mean = with_mean
+        self.with_std = with_std
+
+    def fit(self, X, y=None):
+        """Compute the per-feature mean and standard deviation.
+
+        Parameters
+        ----------
+        X : array-like or list of arrays
+            Numeric sequences in any of the numeric input forms.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : SequenceScaler
+            Fitted scaler.
+        """
+        self._validate_params()
+        data = _validate(
+            self, X, reset=True, dtype=_float_dtype(X), categorical=False
+        ).ragged.data
+        self.mean_ = data.mean(axis=0, dtype=np.float64)
+        self.var_ = data.var(axis=0, dtype=np.float64)
+        if self.with_std:
+            std = np.sqrt(self.var_)
+            # constant features keep their values (minus the mean)
+            too_small = std < 10 * np.finfo(np.float64).eps * np.maximum(
+                1.0, np.abs(self.mean_)
+            )
+            self.scale_ = np.where(too_small, 1.0, std)
+        else:
+            self.scale_ = None
+        return self
+
+    def transform(self, X):
+        """Standardize ``X``, keeping its form.
+
+        Parameters
+        ----------
+        X : array-like or list of arrays
+            Numeric sequences with the per-step features seen in ``fit``.
+
+        Returns
+        -------
+        X_scaled : ndarray or list of ndarray
+            Same form and shapes as ``X``.
+        """
+        return self._apply(X, inverse=False)
+
+    def inverse_transform(self, X):
+        """Undo :meth:`transform`, keeping the form of ``X``.
+
+        Parameters
+        ----------
+        X : array-like or list of arrays
+            Scaled numeric sequences.
+
+        Returns
+        -------
+        X_original : ndarray or list of ndarray
+            Same form and shapes as ``X``.
+        """
+        return self._apply(X, inverse=True)
+
+    def _apply(self, X, *, inverse: bool):
+        check_is_fitted(self)
+        dtype = _float_dtype(X)
+        checked = _validate(self, X, reset=False, dtype=dtype, categorical=False)
+        ragged = checked.ragged
+        data = np.array(ragged.data, dtype=dtype)  # a copy: X stays untouched
+        mean = self.mean_.astype(dtype) if self.with_mean else None
+        scale = self.scale_.astype(dtype) if self.scale_ is not None else None
+        if inverse:
+            if scale is not None:
+                data *= scale
+            if mean is not None:
+                data += mean
+        else:
+            if mean is not None:
+                data -= mean
+            if scale is not None:
+                data /= scale
+        if checked.form == "2d":
+            return data.reshape(len(ragged), -1)
+        lengths = ragged.lengths
+        if checked.form == "3d":
+            n_steps = checked.n_steps
+            out = np.full((len(ragged), n_steps, data.shape[1]), np.nan, dtype=dtype)
+            out[np.arange(n_steps) < lengths[:, None]] = data
+            return out
+        sequences = _split(data, lengths)
+        return [
+            s[:, 0] if one_d else s
+            for s, one_d in zip(sequences, checked.one_d, strict=True)
+        ]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+
+def _float_dtype(X) -> type:
+    """float32 if ``X`` holds float32 arrays, else float64."""
+    if getattr(X, "dtype", None) == np.float32:
+        return np.float32
+    if (
+        isinstance(X, (list, tuple))
+        and X
+        and all(getattr(x, "dtype", None) == np.float32 for x in X)
+    ):
+        return np.float32
+    return np.float64
+
+
+def sliding_windows(
+    series,
+    window: int,
+    horizon: int = 1,
+    *,
+    step: int = 1,
+    target_column: int | str | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cut a time series into input windows and the values that follow them.
+
+    Window ``k`` starts at ``k * step`` and holds ``window`` consecutive values;
+    its target is the value ``horizon`` steps after the window's last value.
+    This turns forecasting into the regression problem that
+    :class:`~skrnn.RNNRegressor` solves.
+
+    Parameters
+    ----------
+    series : array-like of shape (n,) or (n, n_features)
+        The series, oldest value first. A pandas Series or DataFrame works.
+    window : int
+        Time steps per input window, at least 1.
+    horizon : int, default=1
+        How far ahead the target lies: 1 is the next value.
+    step : int, default=1
+        Distance between the starts of consecutive windows.
+    target_column : int or str, default=None
+        For a 2-D series, the column that is the target (a name for a
+        DataFrame); ``None`` keeps all columns.
+
+    Returns
+    -------
+    X : ndarray of shape (n_windows, window) or (n_windows, window, n_features)
+        The windows: the 2-D (univariate) input form for a 1-D series, the
+        3-D form for a 2-D series. A new array, not a view of ``series``.
+    y : ndarray of shape (n_windows,) or (n_windows, n_features)
+        The targets; 1-D for a 1-D series or when ``target_column`` is given.
+
+    Notes
+    -----
+    ``n_windows = (n - window - horizon) // step + 1``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn.preprocessing import sliding_windows
+    >>> X, y = sliding_windows(np.arange(6), window=3)
+    >>> X
+    array([[0, 1, 2],
+           [1, 2, 3],
+           [2, 3, 4]])
+    >>> y
+    array([3, 4, 5])
+    >>> X, y = sliding_windows(np.arange(12).reshape(6, 2), 2, horizon=2, step=2)
+    >>> X.shape, y
+    ((2, 2, 2), array([[ 6,  7],
+           [10, 11]]))
+    """
+    column = target_column
+    if (
+        column is not None
+        and hasattr(series, "columns")
+        and not isinstance(column, numbers.Integral)
+    ):
+        column = series.columns.get_loc(column)
+    series = np.asarray(series)
+    for name, value in (("window", window), ("horizon", horizon), ("step", step)):
+        if not isinstance(value, numbers.Integral) or isinstance(value, bool):
+            raise TypeError(f"{name} must be an int, got {value!r}.")
+        if value < 1:
+            raise ValueError(f"{name} must be at least 1, got {value}.")
+    if series.ndim not in (1, 2):
+        raise ValueError(
+            f"series must be 1-D (n,) or 2-D (n, n_features), got shape {series.shape}."
+        )
+    n = len(series)
+    if n < window + horizon:
+        raise ValueError(
+            f"window={window} and horizon={horizon} need a series of at least "
+            f"window + horizon = {window + horizon} values, but it has {n}."
+        )
+    n_windows = (n - window - horizon) // step + 1
+    y = series[window - 1 + horizon :: step][:n_windows]
+    if series.ndim == 1:
+        if target_column is not None:
+            raise ValueError("target_column applies to a 2-D series only.")
+        X = sliding_window_view(series, window)[::step][:n_windows]
+    else:
+        views = sliding_window_view(series, window, axis=0)[::step][:n_windows]
+        X = views.transpose(0, 2, 1)
+        if column is not None:
+            y = y[:, column]
+    return np.array(X), np.array(y)

@@ -1,0 +1,351 @@
+"""Tests for skrnn.preprocessing: Tokenizer, SequenceScaler, sliding_windows."""
+
+import pickle
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.utils import get_tags
+from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.validation import check_is_fitted
+
+from skrnn._data import validate_sequences
+from skrnn.preprocessing import SequenceScaler, Tokenizer, sliding_windows
+
+pd = pytest.importorskip("pandas")
+
+DOCS = [
+    "The cat sat on the mat.",
+    "I don't like Café au lait!",
+    "A  dog,   a CAT; and  2 birds?",
+    "x",
+]
+
+
+class FirstTokenClassifier(ClassifierMixin, BaseEstimator):
+    """Predicts the most common label of the first token: a tiny token model."""
+
+    def __init__(self, min_frequency=1):
+        self.min_frequency = min_frequency
+
+    def fit(self, X, y):
+        r = validate_sequences(self, X, reset=True, dtype=np.float64)
+        self.classes_, y = np.unique(y, return_inverse=True)
+        first = r.data[r.offsets[:-1]]
+        votes = np.zeros((len(self.vocabulary_) + 1, len(self.classes_)))
+        np.add.at(votes, (first, y), 1)
+        self.table_ = votes.argmax(axis=1)
+        return self
+
+    def predict(self, X):
+        check_is_fitted(self)
+        r = validate_sequences(self, X, reset=False, dtype=np.float64)
+        return self.classes_[self.table_[r.data[r.offsets[:-1]]]]
+
+
+class MeanThresholdClassifier(ClassifierMixin, BaseEstimator):
+    """Predicts 1 when a sequence's mean exceeds the overall mean."""
+
+    def fit(self, X, y):
+        r = validate_sequences(self, X, reset=True, dtype=np.float64)
+        self.classes_ = np.unique(y)
+        self.threshold_ = r.data.mean()
+        return self
+
+    def predict(self, X):
+        r = validate_sequences(self, X, reset=False, dtype=np.float64)
+        X, lengths = r.pad()
+        means = X.sum(axis=(0, 2)) / lengths
+        return self.classes_[(means > self.threshold_).astype(int)]
+
+
+# --------------------------------------------------------------------------
+# Tokenizer
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"token_pattern": r"(?u)\b\w\w+\b"},
+        {"lowercase": False},
+        {"strip_accents": "unicode"},
+        {"strip_accents": "ascii", "lowercase": False},
+        {"analyzer": "char"},
+        {"analyzer": "char", "lowercase": False, "strip_accents": "unicode"},
+    ],
+)
+def test_tokenizer_matches_countvectorizer_analyzer(params):
+    defaults = {"token_pattern": r"(?u)\b\w+\b|[^\w\s]"}
+    analyze = CountVectorizer(**{**defaults, **params}).build_analyzer()
+    expected = [analyze(doc) for doc in DOCS]
+    assert Tokenizer(**params).fit_transform(DOCS) == expected
+    assert Tokenizer(**params).transform(np.array(DOCS, dtype=object)) == expected
+
+
+def test_tokenizer_default_keeps_short_words_and_punctuation():
+    out = Tokenizer().transform(["I saw a cat, then 2 dogs!"])
+    assert out == [["i", "saw", "a", "cat", ",", "then", "2", "dogs", "!"]]
+    out = Tokenizer(token_pattern=r"(?u)\b\w\w+\b").transform(["I saw a cat!"])
+    assert out == [["saw", "cat"]]
+    assert Tokenizer(analyzer="char").transform(["Ab c"]) == [["a", "b", " ", "c"]]
+
+
+def test_tokenizer_is_stateless_and_checks_input():
+    tok = Tokenizer()
+    assert tok.fit(DOCS) is tok
+    assert vars(tok) == vars(Tokenizer())  # fit learned nothing
+    assert Tokenizer().transform(pd.Series(DOCS)) == Tokenizer().transform(DOCS)
+    with pytest.raises(ValueError, match="string object received"):
+        tok.transform("one document")
+    with pytest.raises(ValueError, match=r"X\[2\] is a float, not a str"):
+        tok.transform(["a", "b", np.nan])
+    with pytest.raises(InvalidParameterError, match="analyzer"):
+        Tokenizer(analyzer="ngram").transform(DOCS)
+    tags = get_tags(tok)
+    assert tags.input_tags.string
+    assert not tags.input_tags.two_d_array
+    assert not tags.requires_fit
+
+
+def test_tokenizer_clone_pickle_pipeline_and_grid_search():
+    tok = Tokenizer(lowercase=False, analyzer="char")
+    assert clone(tok).get_params() == tok.get_params()
+    tok2 = pickle.loads(pickle.dumps(tok))
+    assert tok2.transform(DOCS) == tok.transform(DOCS)
+
+    X = ["Good movie", "good film", "Bad movie", "bad film"] * 5
+    y = np.array([1, 1, 0, 0] * 5)
+    pipe = make_pipeline(Tokenizer(), FirstTokenClassifier())
+    assert_array_equal(pipe.fit(X, y).predict(["GOOD stuff", "bad"]), [1, 0])
+    # Train on capitalised documents, test on lower-case ones: only a
+    # lower-casing tokenizer can recognise the test words.
+    capitalised = np.arange(0, 20, 4), np.arange(2, 20, 4)
+    train = np.concatenate(capitalised)
+    test = np.setdiff1d(np.arange(20), train)
+    search = GridSearchCV(
+        pipe, {"tokenizer__lowercase": [False, True]}, cv=[(train, test)]
+    )
+    search.fit(X, y)
+    assert search.best_params_ == {"tokenizer__lowercase": True}
+    assert_allclose(search.cv_results_["mean_test_score"], [0.5, 1.0])
+
+
+# --------------------------------------------------------------------------
+# SequenceScaler
+# --------------------------------------------------------------------------
+
+
+def test_scaler_3d_statistics_and_nan_padding():
+    rng = np.random.default_rng(0)
+    X = rng.normal(loc=[1.0, -3.0, 10.0], scale=[0.5, 2.0, 4.0], size=(6, 8, 3))
+    X[1, 5:] = np.nan
+    X[4, 2:] = np.nan
+    X_before = X.copy()
+    scaler = SequenceScaler().fit(X)
+    steps = X.reshape(-1, 3)
+    steps = steps[~np.isnan(steps).any(axis=1)]
+    assert len(steps) == 6 * 8 - 3 - 6
+    assert_allclose(scaler.mean_, steps.mean(axis=0))
+    assert_allclose(scaler.var_, steps.var(axis=0))
+    assert_allclose(scaler.scale_, steps.std(axis=0))
+    assert scaler.n_features_in_ == 3
+    Xt = scaler.transform(X)
+    assert Xt.shape == X.shape
+    assert_array_equal(np.isnan(Xt), np.isnan(X))
+    assert_allclose(Xt, (X - steps.mean(0)) / steps.std(0))
+    real = Xt.reshape(-1, 3)[~np.isnan(Xt.reshape(-1, 3)).any(axis=1)]
+    assert_allclose(real.mean(axis=0), 0.0, atol=1e-12)
+    assert_allclose(real.std(axis=0), 1.0)
+    assert_allclose(scaler.inverse_transform(Xt), X)
+    assert_array_equal(X, X_before)
+
+
+def test_scaler_ragged_list_keeps_shapes():
+    rng = np.random.default_rng(1)
+    X = [rng.normal(5.0, 3.0, size=(t, 2)) for t in (4, 1, 7)]
+    scaler = SequenceScaler().fit(X)
+    steps = np.concatenate(X)
+    assert_allclose(scaler.mean_, steps.mean(axis=0))
+    assert_allclose(scaler.scale_, steps.std(axis=0))
+    Xt = scaler.transform(X)
+    assert isinstance(Xt, list)
+    for a, b in zip(Xt, X, strict=True):
+        assert a.shape == b.shape
+        assert_allclose(a, (b - steps.mean(0)) / steps.std(0))
+    for a, b in zip(scaler.inverse_transform(Xt), X, strict=True):
+        assert_allclose(a, b)
+    # 1-D sequences stay 1-D
+    X1 = [np.array([1.0, 2.0, 3.0]), np.array([5.0])]
+    Xt1 = SequenceScaler().fit_transform(X1)
+    assert [a.shape for a in Xt1] == [(3,), (1,)]
+    allv = np.array([1.0, 2.0, 3.0, 5.0])
+    assert_allclose(np.concatenate(Xt1), (allv - allv.mean()) / allv.std())
+
+
+def test_scaler_2d_uses_one_mean_over_all_time_steps():
+    rng = np.random.default_rng(2)
+    X = rng.normal(2.0, 3.0, size=(10, 6)) + np.arange(6)  # a trend over time
+    scaler = SequenceScaler().fit(X)
+    assert scaler.n_features_in_ == 6
+    assert_allclose(scaler.mean_, [X.mean()])
+    assert_allclose(scaler.scale_, [X.std()])
+    Xt = scaler.transform(X)
+    assert Xt.shape == X.shape
+    assert_allclose(Xt, (X - X.mean()) / X.std())
+    assert_allclose(scaler.inverse_transform(Xt), X)
+    # the same model applies to univariate sequences of any length
+    seq = rng.normal(size=9)
+    assert_allclose(scaler.transform([seq])[0], (seq - X.mean()) / X.std())
+
+
+def test_scaler_with_mean_with_std_and_constant_feature():
+    X = np.stack([np.full((3, 4), 7.0), np.arange(12.0).reshape(3, 4)], axis=-1)
+    scaler = SequenceScaler().fit(X)
+    assert_allclose(scaler.scale_, [1.0, np.arange(12.0).std()])
+    assert_allclose(scaler.transform(X)[..., 0], 0.0)
+    no_mean = SequenceScaler(with_mean=False).fit(X)
+    assert_allclose(no_mean.transform(X), X / scaler.scale_)
+    no_std = SequenceScaler(with_std=False).fit(X)
+    assert no_std.scale_ is None
+    assert_allclose(no_std.transform(X), X - scaler.mean_)
+    assert_allclose(no_std.inverse_transform(no_std.transform(X)), X)
+    assert_allclose(SequenceScaler(with_mean=False, with_std=False).fit_transform(X), X)
+
+
+def test_scaler_dtypes():
+    X32 = np.random.default_rng(3).normal(size=(4, 5, 2)).astype(np.float32)
+    assert SequenceScaler().fit_transform(X32).dtype == np.float32
+    assert SequenceScaler().fit_transform(list(X32))[0].dtype == np.float32
+    X64 = X32.astype(np.float64)
+    scaler = SequenceScaler().fit(X32)
+    assert scaler.mean_.dtype == np.float64
+    assert_allclose(scaler.mean_, X64.reshape(-1, 2).mean(axis=0), rtol=1e-6)
+    assert SequenceScaler().fit_transform(np.arange(6).reshape(2, 3)).dtype == float
+
+
+def test_scaler_forms_can_differ_between_fit_and_transform():
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(5, 6, 2))
+    scaler = SequenceScaler().fit(X)
+    seqs = [X[0, :3], X[1]]
+    out = scaler.transform(seqs)
+    assert_allclose(out[0], scaler.transform(X)[0, :3])
+    with pytest.raises(ValueError, match="X has 3 features per time step"):
+        scaler.transform(rng.normal(size=(2, 4, 3)))
+
+
+def test_scaler_rejects_bad_input():
+    with pytest.raises(ValueError, match="numeric sequences, but X holds strings"):
+        SequenceScaler().fit(["abc", "de"])
+    with pytest.raises(ValueError, match="token sequences"):
+        SequenceScaler().fit([["a", "b"]])
+    with pytest.raises(ValueError, match=r"X\[1\] contains NaN at time step 0"):
+        SequenceScaler().fit([np.ones(2), np.array([np.nan])])
+    with pytest.raises(ValueError, match=r"X\[0\] is an empty sequence"):
+        SequenceScaler().fit([np.ones(0)])
+
+
+def test_scaler_clone_pickle_and_pipeline():
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(40, 7, 2)) * 100 + 50
+    y = (X.mean(axis=(1, 2)) > 50).astype(int)
+    scaler = SequenceScaler(with_std=False)
+    assert clone(scaler).get_params() == {"with_mean": True, "with_std": False}
+    scaler.fit(X)
+    restored = pickle.loads(pickle.dumps(scaler))
+    assert_allclose(restored.transform(X), scaler.transform(X))
+    pipe = make_pipeline(SequenceScaler(), MeanThresholdClassifier()).fit(X, y)
+    assert pipe.score(X, y) > 0.8
+    search = GridSearchCV(pipe, {"sequencescaler__with_std": [True, False]}, cv=2)
+    search.fit(X, y)
+    assert hasattr(search, "best_params_")
+
+
+def test_scaler_dataframe_feature_names():
+    df = pd.DataFrame(np.arange(12.0).reshape(3, 4), columns=list("abcd"))
+    scaler = SequenceScaler().fit(df)
+    assert_array_equal(scaler.feature_names_in_, list("abcd"))
+    with pytest.raises(ValueError, match="feature names should match"):
+        scaler.transform(df[list("dcba")])
+
+
+@parametrize_with_checks([SequenceScaler(), SequenceScaler(with_mean=False)])
+def test_scaler_sklearn_compatible(estimator, check):
+    check(estimator)
+
+
+# --------------------------------------------------------------------------
+# sliding_windows
+# --------------------------------------------------------------------------
+
+
+def _windows_by_hand(series, window, horizon, step):
+    X, y = [], []
+    i = 0
+    while i + window - 1 + horizon < len(series):
+        X.append(series[i : i + window])
+        y.append(series[i + window - 1 + horizon])
+        i += step
+    return np.array(X), np.array(y)
+
+
+@pytest.mark.parametrize("window", [1, 3, 10])
+@pytest.mark.parametrize("horizon", [1, 2, 5])
+@pytest.mark.parametrize("step", [1, 3])
+@pytest.mark.parametrize("shape", [(23,), (23, 3)])
+def test_sliding_windows_against_a_loop(window, horizon, step, shape):
+    series = np.random.default_rng(6).normal(size=shape)
+    X, y = sliding_windows(series, window, horizon, step=step)
+    X_loop, y_loop = _windows_by_hand(series, window, horizon, step)
+    assert X.shape == X_loop.shape
+    assert y.shape == y_loop.shape
+    assert_array_equal(X, X_loop)
+    assert_array_equal(y, y_loop)
+    assert len(X) == (shape[0] - window - horizon) // step + 1
+
+
+def test_sliding_windows_target_column_and_pandas():
+    values = np.arange(30.0).reshape(10, 3)
+    X, y = sliding_windows(values, 4, target_column=2)
+    assert X.shape == (6, 4, 3)
+    assert_array_equal(y, values[4:, 2])
+    df = pd.DataFrame(values, columns=["open", "high", "close"])
+    X_df, y_df = sliding_windows(df, 4, target_column="close")
+    assert_array_equal(X_df, X)
+    assert_array_equal(y_df, y)
+    X_s, y_s = sliding_windows(pd.Series(values[:, 0]), 3)
+    assert_array_equal(y_s, values[3:, 0])
+
+
+def test_sliding_windows_returns_new_writable_arrays():
+    series = np.arange(10.0)
+    X, y = sliding_windows(series, 3)
+    X[0, 0] = -1.0
+    y[0] = -1.0
+    assert series[0] == 0.0 and series[3] == 3.0
+
+
+def test_sliding_windows_errors():
+    with pytest.raises(ValueError, match=r"at least window \+ horizon = 11 values"):
+        sliding_windows(np.arange(10), 10)
+    with pytest.raises(ValueError, match=r"window \+ horizon = 12"):
+        sliding_windows(np.arange(10), 5, horizon=7)
+    for bad in ({"window": 0}, {"window": 3, "horizon": 0}):
+        with pytest.raises(ValueError, match="must be at least 1"):
+            sliding_windows(np.arange(10), **bad)
+    with pytest.raises(ValueError, match="step must be at least 1"):
+        sliding_windows(np.arange(10), 3, step=0)
+    with pytest.raises(TypeError, match="window must be an int"):
+        sliding_windows(np.arange(10), 2.5)
+    with pytest.raises(ValueError, match="1-D"):
+        sliding_windows(np.ones((3, 3, 3)), 1)
+    with pytest.raises(ValueError, match="target_column applies to a 2-D"):
+        sliding_windows(np.arange(10), 3, target_column=0)
+    sliding_windows(np.arange(11), 10)  # exactly long enough: one window
