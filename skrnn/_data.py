@@ -633,7 +633,7 @@ def _from_2d(X2: np.ndarray, source) -> Ragged:
     return Ragged(_read_only_if_shared(data, source), offsets)
 
 
-def _tokens_of(X, form: str, name: str):
+def _tokens_of(X, form: str):
     """Lengths and a flat iterable of tokens (``None`` for the chars form)."""
     lengths = np.fromiter(map(len, X), dtype=np.int64, count=len(X))
     offsets = np.zeros(len(X) + 1, dtype=np.int64)
@@ -658,6 +658,12 @@ def _tokens_of(X, form: str, name: str):
     return offsets, None, tokens
 
 
+def _min_frequency(estimator) -> int:
+    """The estimator's ``min_frequency`` (1 when it has none or it is None)."""
+    value = getattr(estimator, "min_frequency", None)
+    return 1 if value is None else value
+
+
 def _build_vocabulary(counts, min_frequency) -> dict:
     kept = [(tok, c) for tok, c in counts if c >= min_frequency]
     if not kept:
@@ -670,8 +676,7 @@ def _build_vocabulary(counts, min_frequency) -> dict:
 
 
 def _categorical(estimator, X, form: str, reset: bool) -> Ragged:
-    name = type(estimator).__name__
-    offsets, codes, tokens = _tokens_of(X, form, name)
+    offsets, codes, tokens = _tokens_of(X, form)
     if codes is not None:
         uniq, inverse, counts = np.unique(
             codes, return_inverse=True, return_counts=True
@@ -680,7 +685,7 @@ def _categorical(estimator, X, form: str, reset: bool) -> Ragged:
         if reset:
             vocabulary = _build_vocabulary(
                 zip(chars, counts.tolist(), strict=True),
-                getattr(estimator, "min_frequency", 1),
+                _min_frequency(estimator),
             )
         else:
             vocabulary = estimator.vocabulary_
@@ -689,7 +694,7 @@ def _categorical(estimator, X, form: str, reset: bool) -> Ragged:
     else:
         if reset:
             vocabulary = _build_vocabulary(
-                Counter(tokens).items(), getattr(estimator, "min_frequency", 1)
+                Counter(tokens).items(), _min_frequency(estimator)
             )
         else:
             vocabulary = estimator.vocabulary_
