@@ -1,5 +1,9 @@
-"""skrnn: recurrent neural networks as scikit-learn estimators."""
+"""skrnn: recurrent neural networks (RNN, LSTM, GRU) as scikit-learn estimators."""
+
+from ._classifier import RNNClassifier
+from ._regressor import RNNRegressor
+from ._tagger import RNNSequenceTagger
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["RNNClassifier", "RNNRegressor", "RNNSequenceTagger", "__version__"]

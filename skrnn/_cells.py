@@ -243,7 +243,9 @@ def backward(
     if keep is not None:
         keep = keep.astype(dtype)
 
-    dh = np.zeros((B, H), dtype=dtype) if dh_n is None else dh_n.astype(dtype, copy=True)
+    dh = (
+        np.zeros((B, H), dtype=dtype) if dh_n is None else dh_n.astype(dtype, copy=True)
+    )
     if dY is not None:
         dY = np.asarray(dY, dtype=dtype)
     t1 = np.empty((B, H), dtype=dtype)
@@ -272,7 +274,11 @@ def backward(
 
     elif cell == "lstm":
         C, TC = extra
-        dc = np.zeros((B, H), dtype=dtype) if dc_n is None else dc_n.astype(dtype, copy=True)
+        dc = (
+            np.zeros((B, H), dtype=dtype)
+            if dc_n is None
+            else dc_n.astype(dtype, copy=True)
+        )
         d4 = np.empty((B, G), dtype=dtype)
         for t in range(T - 1, -1, -1):
             n = bs[t]

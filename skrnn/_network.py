@@ -1,4 +1,4 @@
-"""The network: embedding -> stacked, optionally bidirectional layers -> readout -> head.
+"""The network: embedding -> stacked (bi)directional layers -> readout -> head.
 
 Parameters live in a plain ``dict`` whose keys and shapes are PyTorch's
 (``"rnn.weight_ih_l0"``, ``"rnn.weight_hh_l1_reverse"``, ``"embedding.weight"``,
@@ -423,7 +423,11 @@ def backward(params: dict, arch: Architecture, dout: np.ndarray, cache: dict) ->
             if dx is not None:
                 dY = dx[:, :, d * H : (d + 1) * H]
                 dY = _flip(dY, rev) if d == 1 else np.ascontiguousarray(dY)
-            dh_n = dfinal[d] if (dfinal is not None and layer == arch.num_layers - 1) else None
+            dh_n = (
+                dfinal[d]
+                if (dfinal is not None and layer == arch.num_layers - 1)
+                else None
+            )
             dX_d, _, _, g = _cells.backward(
                 w_ih,
                 w_hh,
@@ -434,7 +438,7 @@ def backward(params: dict, arch: Architecture, dout: np.ndarray, cache: dict) ->
                 bptt_steps=bptt,
                 need_dX=need_dX,
             )
-            for key, value in zip(keys, g):
+            for key, value in zip(keys, g, strict=True):
                 grads[key] = value
             if need_dX:
                 if d == 1:
@@ -575,3 +579,16 @@ def run_layers(
             parts.append(_flip(C, rev) if d == 1 else C)
         top_cells = np.concatenate(parts, axis=2)[:, inv]
     return top[:, inv], h_n, c_n, top_cells
+
+
+def readout(params: dict, arch: Architecture, X: np.ndarray, lengths: np.ndarray):
+    """The pooled representation fed to the head, ``(B, output_size)``, batch order
+    kept (inference mode)."""
+    _, cache = forward(params, arch, X, lengths)
+    R = cache["R"]
+    order = cache["order"]
+    if order is None:
+        return R
+    out = np.empty_like(R)
+    out[order] = R
+    return out

@@ -31,7 +31,9 @@ def l2_penalty(params: dict, grads: dict, alpha: float) -> float:
 
 def global_norm(grads: dict) -> float:
     """Euclidean norm of all gradients taken together."""
-    return float(np.sqrt(sum(float(np.dot(g.ravel(), g.ravel())) for g in grads.values())))
+    return float(
+        np.sqrt(sum(float(np.dot(g.ravel(), g.ravel())) for g in grads.values()))
+    )
 
 
 def clip_grad_norm(grads: dict, max_norm: float | None) -> float:

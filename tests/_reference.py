@@ -12,7 +12,9 @@ TORCH_CELL = {"rnn": nn.RNNCell, "lstm": nn.LSTMCell, "gru": nn.GRUCell}
 
 
 def torch_dtype(params):
-    return torch.float64 if params["output.weight"].dtype == np.float64 else torch.float32
+    return (
+        torch.float64 if params["output.weight"].dtype == np.float64 else torch.float32
+    )
 
 
 class TorchNet(nn.Module):

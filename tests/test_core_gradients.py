@@ -17,7 +17,9 @@ CELLS = ["rnn", "lstm", "gru"]
 LENGTHS = np.array([5, 2, 4, 1])  # ragged, deliberately unsorted
 
 
-def _setup(cell, num_layers, bidirectional, readout, seed=0, embedding=False, dropout=0.0):
+def _setup(
+    cell, num_layers, bidirectional, readout, seed=0, embedding=False, dropout=0.0
+):
     rng = np.random.default_rng(seed)
     T, B, F, H, C = int(LENGTHS.max()), len(LENGTHS), 2, 3, 2
     arch = N.Architecture(
@@ -87,7 +89,10 @@ def test_gradients_match_central_differences(cell, num_layers, bidirectional, re
     numeric = numerical_gradients(params, arch, X, weights)
     for name in params:
         err = relative_error(analytic[name], numeric[name])
-        assert err < 1e-6, f"{cell} L={num_layers} bi={bidirectional} {readout}: {name} rel err {err:.2e}"
+        assert err < 1e-6, (
+            f"{cell} L={num_layers} bi={bidirectional} {readout}: {name} "
+            f"rel err {err:.2e}"
+        )
 
 
 @pytest.mark.parametrize("cell", CELLS)

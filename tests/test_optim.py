@@ -53,7 +53,7 @@ def test_adam_two_steps_by_hand():
     g = _grads()
     w0 = p["a.weight"].copy()
     opt.step(p, g)
-    # step 1: m = 0.1 g, v = 0.001 g^2 -> m_hat = g, v_hat = g^2 -> update lr*g/(|g|+eps)
+    # step 1: m_hat = g and v_hat = g^2, so the update is lr * g / (|g| + eps)
     expected1 = w0 - lr * g["a.weight"] / (np.abs(g["a.weight"]) + eps)
     assert_allclose(p["a.weight"], expected1, rtol=1e-12)
     g2 = {"a.weight": np.array([[-0.4, 0.0]]), "a.bias": np.array([1.0])}
@@ -74,7 +74,10 @@ def test_adam_and_sgd_follow_torch_trajectories():
     w = rng.standard_normal((3, 4))
     grads_seq = [rng.standard_normal((3, 4)) for _ in range(5)]
     for ours, make_theirs in [
-        (Adam(0.01, 0.8, 0.99, 1e-6), lambda q: torch.optim.Adam(q, 0.01, (0.8, 0.99), 1e-6)),
+        (
+            Adam(0.01, 0.8, 0.99, 1e-6),
+            lambda q: torch.optim.Adam(q, 0.01, (0.8, 0.99), 1e-6),
+        ),
         (
             SGD(0.05, 0.9, nesterov=True),
             lambda q: torch.optim.SGD(q, 0.05, momentum=0.9, nesterov=True),

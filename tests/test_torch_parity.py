@@ -80,7 +80,9 @@ def test_stack_outputs_and_final_states(cell, num_layers, bidirectional, dtype):
         )
     ),
 )
-def test_gradients_match_torch(cell, num_layers, bidirectional, readout, embedding, dtype):
+def test_gradients_match_torch(
+    cell, num_layers, bidirectional, readout, embedding, dtype
+):
     import torch
 
     from ._reference import torch_net
@@ -120,7 +122,9 @@ def test_parameter_names_and_shapes_are_torchs():
         )
         from ._reference import TorchNet
 
-        ours = {k: v.shape for k, v in N.init_params(arch, np.random.default_rng(0)).items()}
+        ours = {
+            k: v.shape for k, v in N.init_params(arch, np.random.default_rng(0)).items()
+        }
         theirs = {k: tuple(v.shape) for k, v in TorchNet(arch).state_dict().items()}
         assert ours == theirs
         assert list(ours) == list(theirs)

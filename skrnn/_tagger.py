@@ -1,0 +1,294 @@
+"""RNNSequenceTagger: one label per time step (many-to-many, aligned)."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import _fit_context
+
+from . import _network
+from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC, BaseRNN
+from ._data import Ragged, encode_tags, validate_tag_targets
+
+
+class RNNSequenceTagger(BaseRNN):
+    __doc__ = f"""Recurrent neural network sequence tagger (many-to-many, aligned).
+
+    Predicts one label per time step, for instance part-of-speech tags of the
+    words of a sentence. The top recurrent layer's output at every step feeds a
+    softmax output layer; the loss is the cross-entropy averaged over all real
+    positions. A bidirectional network sees the whole sentence at every step.
+
+    ``X`` takes the same forms as :class:`RNNClassifier` (token lists are the
+    usual one); ``y`` is a list of label sequences with ``len(y[i]) ==
+    len(X[i])`` (or a 2-D array for 2-D and 3-D ``X``).
+
+    This is a plain :class:`~sklearn.base.BaseEstimator`, not a classifier:
+    scikit-learn's target checks do not accept lists of label lists. Its
+    :meth:`score` is the token accuracy; :mod:`skrnn.metrics` has flat metrics
+    that work with :func:`~sklearn.metrics.make_scorer`.
+
+    Parameters
+    ----------
+    {PARAMETERS_DOC.replace("{pooling}", "")}
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The tags.
+    n_outputs_ : int
+        Number of tags.
+    {ATTRIBUTES_DOC}
+
+    See Also
+    --------
+    RNNClassifier : One label per sequence.
+    skrnn.metrics.flat_accuracy_score : Token accuracy for grid search.
+
+    Notes
+    -----
+    The cell equations are listed in :class:`RNNClassifier`. With
+    ``bptt_steps=k`` long sequences are cut into chunks of ``k`` steps (counted
+    back from each sequence's end); the state is carried across chunks but no
+    gradient crosses their boundaries.
+
+    Examples
+    --------
+    >>> from skrnn import RNNSequenceTagger
+    >>> X = [["the", "dog", "runs"], ["a", "cat", "sleeps"], ["the", "cat", "runs"]]
+    >>> y = [["DET", "NOUN", "VERB"], ["DET", "NOUN", "VERB"],
+    ...      ["DET", "NOUN", "VERB"]]
+    >>> tagger = RNNSequenceTagger(hidden_size=8, max_iter=50,
+    ...                            learning_rate_init=0.05, random_state=0)
+    >>> tagger = tagger.fit(X, y)
+    >>> [list(tags) for tags in tagger.predict([["a", "dog", "sleeps"]])]
+    [['DET', 'NOUN', 'VERB']]
+    >>> float(tagger.score(X, y))
+    1.0
+    """
+
+    def __init__(
+        self,
+        *,
+        cell="lstm",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        embedding_dim=32,
+        min_frequency=1,
+        dropout=0.0,
+        solver="adam",
+        learning_rate_init=0.001,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        alpha=0.0001,
+        batch_size=32,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        max_grad_norm=5.0,
+        bptt_steps=None,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+        dtype=None,
+    ):
+        super().__init__(
+            cell=cell,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            bidirectional=bidirectional,
+            embedding_dim=embedding_dim,
+            min_frequency=min_frequency,
+            dropout=dropout,
+            solver=solver,
+            learning_rate_init=learning_rate_init,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            alpha=alpha,
+            batch_size=batch_size,
+            max_iter=max_iter,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            max_grad_norm=max_grad_norm,
+            bptt_steps=bptt_steps,
+            shuffle=shuffle,
+            random_state=random_state,
+            warm_start=warm_start,
+            verbose=verbose,
+            dtype=dtype,
+        )
+
+    @property
+    def _readout(self) -> str:
+        return "sequence"
+
+    # ------------------------------------------------------------------
+    # targets and loss
+    # ------------------------------------------------------------------
+
+    def _encode_targets(self, y, X: Ragged, *, reset: bool, classes=None):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
+        labels = validate_tag_targets(y, X, name=type(self).__name__)
+        if reset:
+            if classes is not None:
+                self.classes_ = np.unique(np.asarray(classes))
+            else:
+                self.classes_ = np.unique(np.concatenate(labels))
+            if len(self.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs at least 2 distinct tags in y, "
+                    f"but y contains only {self.classes_.tolist()!r}."
+                )
+            self.n_outputs_ = len(self.classes_)
+            self._loss_kind = "softmax"
+        return encode_tags(labels, self.classes_)
+
+    def _take_targets(self, targets: Ragged, idx):
+        ids, _ = targets.pad(idx)
+        return ids
+
+    def _subset_targets(self, targets: Ragged, idx):
+        return targets.take(idx)
+
+    def _weight_units(self, X: Ragged) -> np.ndarray:
+        return X.lengths.astype(np.float64)
+
+    def _weight_units_batch(self, lengths) -> float:
+        return float(np.sum(lengths))
+
+    def _loss(self, out, targets, lengths, weights, norm):
+        mask = _network.step_mask(lengths, out.shape[0])
+        w = np.broadcast_to(weights[None, :], mask.shape)[mask]
+        loss, d = _network.softmax_cross_entropy(out[mask], targets[mask], w, norm)
+        dout = np.zeros_like(out)
+        dout[mask] = d
+        return loss, dout
+
+    def _validation_score(self, X: Ragged, targets: Ragged) -> float:
+        pred = self._forward_sequences(X)
+        hits = np.concatenate([p.argmax(axis=1) for p in pred]) == targets.data
+        return float(hits.mean())
+
+    # ------------------------------------------------------------------
+    # public API
+    # ------------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the tagger to sequences ``X`` and label sequences ``y``.
+
+        Parameters
+        ----------
+        X : array-like, list of sequences, list of str or list of token lists
+            Training sequences in any of the accepted input forms.
+        y : list of array-like, or array-like of shape (n_samples, n_timesteps)
+            One label per time step of each sequence.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence, applied to each of its positions.
+
+        Returns
+        -------
+        self : RNNSequenceTagger
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for exactly one epoch over ``X``, continuing from the current state.
+
+        Parameters
+        ----------
+        X : array-like, list of sequences, list of str or list of token lists
+            Training sequences.
+        y : list of array-like
+            One label per time step of each sequence.
+        classes : array-like, default=None
+            All tags that will ever appear. On the first call, the tags found in
+            ``y`` when None; ignored later.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence.
+
+        Returns
+        -------
+        self : RNNSequenceTagger
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def predict_proba(self, X) -> list[np.ndarray]:
+        """Tag probabilities at every step.
+
+        Parameters
+        ----------
+        X : array-like, list of sequences, list of str or list of token lists
+            Sequences in any of the accepted input forms.
+
+        Returns
+        -------
+        list of ndarray of shape (T_i, n_classes)
+            One array per sequence.
+        """
+        X = self._validate_for_predict(X)
+        return [
+            _network.output_activation("softmax", out)
+            for out in self._forward_sequences(X)
+        ]
+
+    def predict(self, X) -> list[np.ndarray]:
+        """Predicted tags.
+
+        Parameters
+        ----------
+        X : array-like, list of sequences, list of str or list of token lists
+            Sequences in any of the accepted input forms.
+
+        Returns
+        -------
+        list of ndarray of shape (T_i,)
+            One array of tags per sequence.
+        """
+        X = self._validate_for_predict(X)
+        return [self.classes_[out.argmax(axis=1)] for out in self._forward_sequences(X)]
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Token accuracy: the share of all time steps tagged correctly.
+
+        Parameters
+        ----------
+        X : array-like, list of sequences, list of str or list of token lists
+            Sequences.
+        y : list of array-like
+            True label sequences.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sequence, applied to each of its positions.
+
+        Returns
+        -------
+        float
+        """
+        from .metrics import flat_accuracy_score
+
+        X_checked = self._validate_for_predict(X)
+        y = validate_tag_targets(y, X_checked, name=type(self).__name__)
+        pred = self.predict(X)
+        weights = None
+        if sample_weight is not None:
+            sw = np.asarray(sample_weight, dtype=float)
+            weights = np.repeat(sw, X_checked.lengths)
+        return float(flat_accuracy_score(y, pred, sample_weight=weights))
