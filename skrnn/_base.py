@@ -25,9 +25,15 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from . import _network
-from ._data import Ragged, make_batches, prediction_batches, unpad, validate_sequences
+from ._data import (
+    Ragged,
+    float_dtype,
+    make_batches,
+    prediction_batches,
+    unpad,
+    validate_sequences,
+)
 from ._optim import SGD, Adam, clip_grad_norm, l2_penalty
-from .preprocessing import _float_dtype
 
 #: Largest number of (time step x sequence) cells in one prediction batch.
 _PREDICT_CELLS = 1 << 18
@@ -178,7 +184,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         else:
             # scikit-learn's convention (as MLP): float32 data stays float32,
             # anything else computes in float64
-            self._dtype = np.dtype(_float_dtype(X))
+            self._dtype = np.dtype(float_dtype(X))
 
     def _architecture(self, X: Ragged) -> _network.Architecture:
         categorical = self._input_kind == "categorical"

@@ -70,6 +70,7 @@ __all__ = [
     "unpad",
     "validate_sequences",
     "validate_tag_targets",
+    "float_dtype",
 ]
 
 
@@ -1116,3 +1117,16 @@ def prediction_batches(
     inverse = np.empty(n, dtype=np.intp)
     inverse[order] = np.arange(n)
     return np.split(order, range(batch_size, n, batch_size)), inverse
+
+
+def float_dtype(X) -> type:
+    """float32 if ``X`` holds float32 arrays, else float64."""
+    if getattr(X, "dtype", None) == np.float32:
+        return np.float32
+    if (
+        isinstance(X, (list, tuple))
+        and X
+        and all(getattr(x, "dtype", None) == np.float32 for x in X)
+    ):
+        return np.float32
+    return np.float64

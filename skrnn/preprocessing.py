@@ -11,7 +11,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._data import _split, _validate
+from ._data import _split, _validate, float_dtype
 
 __all__ = ["SequenceScaler", "Tokenizer", "sliding_windows"]
 
@@ -240,7 +240,7 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
         """
         self._validate_params()
         data = _validate(
-            self, X, reset=True, dtype=_float_dtype(X), categorical=False
+            self, X, reset=True, dtype=float_dtype(X), categorical=False
         ).ragged.data
         self.mean_ = data.mean(axis=0, dtype=np.float64)
         self.var_ = data.var(axis=0, dtype=np.float64)
@@ -287,7 +287,7 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
 
     def _apply(self, X, *, inverse: bool):
         check_is_fitted(self)
-        dtype = _float_dtype(X)
+        dtype = float_dtype(X)
         checked = _validate(self, X, reset=False, dtype=dtype, categorical=False)
         ragged = checked.ragged
         data = np.array(ragged.data, dtype=dtype)  # a copy: X stays untouched
@@ -321,19 +321,6 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
-
-
-def _float_dtype(X) -> type:
-    """float32 if ``X`` holds float32 arrays, else float64."""
-    if getattr(X, "dtype", None) == np.float32:
-        return np.float32
-    if (
-        isinstance(X, (list, tuple))
-        and X
-        and all(getattr(x, "dtype", None) == np.float32 for x in X)
-    ):
-        return np.float32
-    return np.float64
 
 
 def sliding_windows(
