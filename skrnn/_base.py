@@ -237,7 +237,9 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self._dtype = np.dtype(np.float32)
         targets = self._encode_targets(y, X, reset=first_call, classes=classes)
         n = len(X)
-        sw = _check_sample_weight(sample_weight, np.empty(n), dtype=np.float64)
+        sw = _check_sample_weight(
+            sample_weight, np.empty(n), dtype=np.float64, ensure_non_negative=True
+        )
         if first_call:
             self._initialize(X)
         else:

@@ -287,8 +287,4 @@ class RNNSequenceTagger(BaseRNN):
         X_checked = self._validate_for_predict(X)
         y = validate_tag_targets(y, X_checked, name=type(self).__name__)
         pred = self.predict(X)
-        weights = None
-        if sample_weight is not None:
-            sw = np.asarray(sample_weight, dtype=float)
-            weights = np.repeat(sw, X_checked.lengths)
-        return float(flat_accuracy_score(y, pred, sample_weight=weights))
+        return float(flat_accuracy_score(y, pred, sample_weight=sample_weight))
