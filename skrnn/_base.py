@@ -706,7 +706,7 @@ POOLING_DOC = """pooling : {"last", "mean", "max"}, default="last"
 ATTRIBUTES_DOC = """n_features_in_ : int
         Numeric input: the width of a 2-D ``X`` (time steps), otherwise the
         features per time step. Not set for token or character input.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
     vocabulary_ : dict
         Token (or character) to id, for token and character input. Id 0 is kept

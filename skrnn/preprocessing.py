@@ -178,7 +178,7 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
     n_features_in_ : int
         Columns of a 2-D ``X`` (its time steps), or features per step of a
         3-D or ragged ``X``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names, when ``X`` was a DataFrame with string column names.
 
     See Also
