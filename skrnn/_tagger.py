@@ -60,7 +60,7 @@ class RNNSequenceTagger(BaseRNN):
     >>> tagger = RNNSequenceTagger(hidden_size=8, max_iter=50,
     ...                            learning_rate_init=0.05, random_state=0)
     >>> tagger = tagger.fit(X, y)
-    >>> [list(tags) for tags in tagger.predict([["a", "dog", "sleeps"]])]
+    >>> [tags.tolist() for tags in tagger.predict([["a", "dog", "sleeps"]])]
     [['DET', 'NOUN', 'VERB']]
     >>> float(tagger.score(X, y))
     1.0
