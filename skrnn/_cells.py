@@ -23,12 +23,28 @@ that flows through the recurrent state: each sequence is split into chunks of
 order), and no gradient crosses a chunk boundary. A loss at step ``t`` therefore
 reaches at most ``k`` steps back, and the loss on a final state reaches exactly
 the last ``k`` steps.
+
+How the time loop is kept cheap (it runs one Python iteration per step, so the
+number of NumPy calls per step matters as much as the arithmetic):
+
+- The logistic sigmoid is computed as ``s(a) = (1 + tanh(a / 2)) / 2``: NumPy's
+  ``tanh`` is vectorised and about ten times faster than ``scipy.special.expit``.
+  The halving is folded into the weights: the rows of the sigmoid gates are
+  multiplied by 0.5 once per batch (exact in binary floating point), so a single
+  ``tanh`` call activates all gates of a step.
+- Internally the LSTM gates are ordered ``o, i, f, g`` instead of PyTorch's
+  ``i, f, g, o``: the sigmoid gates ``o, i, f`` are contiguous in the forward
+  pass and the gates driven by the cell gradient, ``i, f, g``, are contiguous in
+  the backward pass. Gradients are returned in PyTorch's order.
+- Everything in the backward step that does not depend on the incoming gradient
+  (the activation derivatives and their products with the other gates) is
+  computed for all steps at once before the loop, in the cache's own buffers;
+  the loop then does only a few multiplications and the recurrent GEMM per step.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
 
 CELLS = ("rnn", "lstm", "gru")
 N_GATES = {"rnn": 1, "lstm": 4, "gru": 3}
@@ -57,6 +73,38 @@ def final_rows(Y: np.ndarray, lengths: np.ndarray, h0: np.ndarray) -> np.ndarray
     empty = lengths == 0
     if empty.any():
         out[empty] = h0[empty]
+    return out
+
+
+def _lstm_order(H: int) -> np.ndarray:
+    """Row order ``o, i, f, g`` from PyTorch's ``i, f, g, o``."""
+    return np.r_[3 * H : 4 * H, 0 : 3 * H]
+
+
+def _internal(cell: str, H: int, dtype):
+    """Row order of the internal gate layout and the per-row scale (0.5 on the
+    rows of sigmoid gates)."""
+    G = N_GATES[cell] * H
+    if cell == "lstm":
+        order = _lstm_order(H)
+        n_sigmoid = 3 * H
+    elif cell == "gru":
+        order = None
+        n_sigmoid = 2 * H
+    else:
+        order = None
+        n_sigmoid = 0
+    scale = np.ones(G, dtype=dtype)
+    scale[:n_sigmoid] = 0.5
+    return order, scale, n_sigmoid
+
+
+def _to_torch_order(A: np.ndarray, order) -> np.ndarray:
+    """Undo the internal row order of a gradient (rows are gates)."""
+    if order is None:
+        return A
+    out = np.empty_like(A)
+    out[order] = A
     return out
 
 
@@ -100,102 +148,124 @@ def forward(
     cache : tuple
         What :func:`backward` needs.
     """
+    if cell not in N_GATES:
+        raise ValueError(f"unknown cell {cell!r}")
     T, B, F = X.shape
     H = W_hh.shape[1]
+    G = W_hh.shape[0]
     dtype = W_hh.dtype
     lengths = np.asarray(lengths, dtype=np.intp)
     bs = batch_sizes_from_lengths(lengths, T)
-    if h0 is None:
+    ns = bs.tolist()
+    # steps that any sequence reaches
+    n_run = int(np.count_nonzero(bs))
+    zero_h0 = h0 is None
+    if zero_h0:
         h0 = np.zeros((B, H), dtype=dtype)
     if cell == "lstm" and c0 is None:
         c0 = np.zeros((B, H), dtype=dtype)
 
-    # Input projection of every step in one GEMM.
-    G = W_ih.shape[0]
-    XP = np.matmul(X.reshape(T * B, F), W_ih.T).reshape(T, B, G)
+    order, scale, n_sig = _internal(cell, H, dtype)
+    if order is not None:
+        W_ih, W_hh = W_ih[order], W_hh[order]
+        b_ih, b_hh = b_ih[order], b_hh[order]
+    bias = b_ih + b_hh
     if cell == "gru":
-        bias = b_ih.copy()
-        bias[: 2 * H] += b_hh[: 2 * H]
-    else:
-        bias = b_ih + b_hh
+        bias[2 * H :] = b_ih[2 * H :]
+    # sigmoid rows halved (exact): one tanh activates every gate
+    bias *= scale
+    W_ihs = W_ih * scale[:, None] if n_sig else W_ih
+    WT = (W_hh * scale[:, None]).T if n_sig else W_hh.T
+
+    # Input projection of every step in one GEMM.
+    XP = np.matmul(X.reshape(T * B, F), W_ihs.T).reshape(T, B, G)
     XP += bias
 
     Y = np.zeros((T, B, H), dtype=dtype)
-    W_hhT = W_hh.T
+    tmp = np.empty((B, G), dtype=dtype)
     if cell == "rnn":
-        for t in range(T):
-            n = bs[t]
-            if n == 0:
-                break
-            h_prev = h0[:n] if t == 0 else Y[t - 1, :n]
+        for t in range(n_run):
+            n = ns[t]
             a = XP[t, :n]
-            a += h_prev @ W_hhT
+            if t:
+                a += np.matmul(Y[t - 1, :n], WT, out=tmp[:n])
+            elif not zero_h0:
+                a += np.matmul(h0[:n], WT, out=tmp[:n])
             np.tanh(a, out=Y[t, :n])
-        cache = ("rnn", X, XP, Y, h0, None, None, lengths, bs)
-        return Y, final_rows(Y, lengths, h0), None, cache
-
-    if cell == "lstm":
+        extra = None
+        c_n = None
+    elif cell == "lstm":
         C = np.zeros((T, B, H), dtype=dtype)
-        TC = np.empty((T, B, H), dtype=dtype)
-        tmp = np.empty((B, H), dtype=dtype)
-        for t in range(T):
-            n = bs[t]
-            if n == 0:
-                break
-            if t == 0:
-                h_prev, c_prev = h0[:n], c0[:n]
-            else:
-                h_prev, c_prev = Y[t - 1, :n], C[t - 1, :n]
+        TC = np.zeros((T, B, H), dtype=dtype)
+        H3 = 3 * H
+        for t in range(n_run):
+            n = ns[t]
             a = XP[t, :n]
-            a += h_prev @ W_hhT
-            expit(a[:, : 2 * H], out=a[:, : 2 * H])
-            np.tanh(a[:, 2 * H : 3 * H], out=a[:, 2 * H : 3 * H])
-            expit(a[:, 3 * H :], out=a[:, 3 * H :])
-            i, f, g, o = (a[:, k * H : (k + 1) * H] for k in range(4))
+            if t:
+                a += np.matmul(Y[t - 1, :n], WT, out=tmp[:n])
+                c_prev = C[t - 1, :n]
+            else:
+                if not zero_h0:
+                    a += np.matmul(h0[:n], WT, out=tmp[:n])
+                c_prev = c0[:n]
+            np.tanh(a, out=a)
+            s = a[:, :H3]
+            s *= 0.5
+            s += 0.5
             c = C[t, :n]
-            np.multiply(f, c_prev, out=c)
-            np.multiply(i, g, out=tmp[:n])
-            c += tmp[:n]
+            np.multiply(a[:, 2 * H : H3], c_prev, out=c)
+            ig = tmp[:n, :H]
+            np.multiply(a[:, H : 2 * H], a[:, H3:], out=ig)
+            c += ig
             tc = TC[t, :n]
             np.tanh(c, out=tc)
-            np.multiply(o, tc, out=Y[t, :n])
-        cache = ("lstm", X, XP, Y, h0, c0, (C, TC), lengths, bs)
-        return Y, final_rows(Y, lengths, h0), final_rows(C, lengths, c0), cache
-
-    if cell == "gru":
+            np.multiply(a[:, :H], tc, out=Y[t, :n])
+        extra = (C, TC)
+        c_n = final_rows(C, lengths, c0)
+    else:  # gru
         HN = np.zeros((T, B, H), dtype=dtype)
-        hp = np.empty((B, G), dtype=dtype)
         b_hn = b_hh[2 * H :]
-        for t in range(T):
-            n = bs[t]
-            if n == 0:
-                break
-            h_prev = h0[:n] if t == 0 else Y[t - 1, :n]
+        H2 = 2 * H
+        for t in range(n_run):
+            n = ns[t]
+            h_prev = Y[t - 1, :n] if t else h0[:n]
             a = XP[t, :n]
-            np.matmul(h_prev, W_hhT, out=hp[:n])
-            rz = a[:, : 2 * H]
-            rz += hp[:n, : 2 * H]
-            expit(rz, out=rz)
+            hp = tmp[:n]
+            np.matmul(h_prev, WT, out=hp)
+            rz = a[:, :H2]
+            rz += hp[:, :H2]
+            np.tanh(rz, out=rz)
+            rz *= 0.5
+            rz += 0.5
             hn = HN[t, :n]
-            np.add(hp[:n, 2 * H :], b_hn, out=hn)
-            r, z, nn = a[:, :H], a[:, H : 2 * H], a[:, 2 * H :]
-            np.multiply(r, hn, out=hp[:n, :H])
-            nn += hp[:n, :H]
+            np.add(hp[:, H2:], b_hn, out=hn)
+            nn = a[:, H2:]
+            rhn = hp[:, :H]
+            np.multiply(a[:, :H], hn, out=rhn)
+            nn += rhn
             np.tanh(nn, out=nn)
             # h = n + z * (h_prev - n)
             y = Y[t, :n]
             np.subtract(h_prev, nn, out=y)
-            y *= z
+            y *= a[:, H:H2]
             y += nn
-        cache = ("gru", X, XP, Y, h0, None, HN, lengths, bs)
-        return Y, final_rows(Y, lengths, h0), None, cache
-
-    raise ValueError(f"unknown cell {cell!r}")
+        extra = HN
+        c_n = None
+    cache = (cell, X, XP, Y, h0, c0, extra, lengths, bs, zero_h0)
+    return Y, final_rows(Y, lengths, h0), c_n, cache
 
 
 # ----------------------------------------------------------------------------
 # backward
 # ----------------------------------------------------------------------------
+
+
+def _zero_padding(D: np.ndarray, ns: list) -> None:
+    """Zero the rows of padded steps so the weight-gradient GEMMs ignore them."""
+    B = D.shape[1]
+    for t, n in enumerate(ns):
+        if n < B:
+            D[t, n:] = 0
 
 
 def backward(
@@ -234,43 +304,42 @@ def backward(
     grads : tuple of ndarray
         Gradients for ``W_ih``, ``W_hh``, ``b_ih``, ``b_hh``.
     """
-    cell, X, XP, Y, h0, c0, extra, lengths, bs = cache
+    cell, X, XP, Y, h0, c0, extra, lengths, bs, zero_h0 = cache
     T, B, F = X.shape
     H = W_hh.shape[1]
     G = W_hh.shape[0]
     dtype = W_hh.dtype
+    ns = bs.tolist()
+    n_run = int(np.count_nonzero(bs))
+    order, _, _ = _internal(cell, H, dtype)
+    if order is not None:
+        W_ih, W_hh = W_ih[order], W_hh[order]
     keep = _keep_mask(lengths, T, bptt_steps)
     if keep is not None:
-        keep = keep.astype(dtype)
+        keep = keep.astype(dtype)[:, :, None]
 
     dh = (
         np.zeros((B, H), dtype=dtype) if dh_n is None else dh_n.astype(dtype, copy=True)
     )
     if dY is not None:
         dY = np.asarray(dY, dtype=dtype)
-    t1 = np.empty((B, H), dtype=dtype)
+    tt = np.empty((B, H), dtype=dtype)
+    dc0 = None
 
     if cell == "rnn":
-        for t in range(T - 1, -1, -1):
-            n = bs[t]
-            if n < B:
-                XP[t, n:] = 0
-            if n == 0:
-                continue
+        # d(pre) = g * (1 - y^2); the factor for every step first, in XP
+        np.multiply(Y, Y, out=XP)
+        np.subtract(1, XP, out=XP)
+        for t in range(n_run - 1, -1, -1):
+            n = ns[t]
             g = dh[:n]
             if dY is not None:
                 g += dY[t, :n]
-            y = Y[t, :n]
             d = XP[t, :n]
-            # d(pre) = g * (1 - y^2), written over the pre-activation buffer
-            np.multiply(y, y, out=d)
-            np.subtract(1, d, out=d)
             d *= g
-            np.matmul(d, W_hh, out=dh[:n])
+            np.matmul(d, W_hh, out=g)
             if keep is not None:
-                dh[:n] *= keep[t, :n, None]
-        dG = XP
-        dc0 = None
+                g *= keep[t, :n]
 
     elif cell == "lstm":
         C, TC = extra
@@ -279,125 +348,133 @@ def backward(
             if dc_n is None
             else dc_n.astype(dtype, copy=True)
         )
-        d4 = np.empty((B, G), dtype=dtype)
-        for t in range(T - 1, -1, -1):
-            n = bs[t]
-            if n < B:
-                XP[t, n:] = 0
-            if n == 0:
-                continue
+        # XP holds the activations o, i, f, g. Before the loop, for every step:
+        #   o-slot <- tanh(c) o (1 - o)        (d_o  = g_h * this)
+        #   TC     <- o (1 - tanh(c)^2)        (dc  += g_h * this)
+        #   i-slot <- g i (1 - i)              (d_i  = dc * this)
+        #   f-slot <- c_prev f (1 - f)         (d_f  = dc * this)
+        #   g-slot <- i (1 - g^2)              (d_g  = dc * this)
+        #   S      <- f                        (dc_prev = dc * f)
+        XP4 = XP.reshape(T, B, 4, H)
+        O, I, Fg, Gg = (XP4[:, :, k] for k in range(4))
+        S = np.subtract(1, O)
+        S *= O
+        S *= TC
+        np.multiply(TC, TC, out=TC)
+        np.subtract(1, TC, out=TC)
+        TC *= O
+        O[...] = S
+        np.subtract(1, I, out=S)
+        S *= I
+        S *= Gg
+        np.multiply(Gg, Gg, out=Gg)
+        np.subtract(1, Gg, out=Gg)
+        Gg *= I
+        I[...] = S
+        S[...] = Fg
+        np.subtract(1, Fg, out=Fg)
+        Fg *= S
+        Fg[1:] *= C[:-1]
+        Fg[0] *= c0
+        KC = TC
+        for t in range(n_run - 1, -1, -1):
+            n = ns[t]
             g_h = dh[:n]
             if dY is not None:
                 g_h += dY[t, :n]
-            a = XP[t, :n]
-            i, f, g, o = (a[:, k * H : (k + 1) * H] for k in range(4))
-            tc = TC[t, :n]
-            c_prev = c0[:n] if t == 0 else C[t - 1, :n]
             dct = dc[:n]
-            tt = t1[:n]
-            # dc += g_h * o * (1 - tanh(c)^2)
-            np.multiply(tc, tc, out=tt)
-            np.subtract(1, tt, out=tt)
-            tt *= o
-            tt *= g_h
-            dct += tt
-            dd = d4[:n]
-            di, df, dg, do = (dd[:, k * H : (k + 1) * H] for k in range(4))
-            np.multiply(dct, g, out=di)
-            np.multiply(dct, c_prev, out=df)
-            np.multiply(dct, i, out=dg)
-            np.multiply(g_h, tc, out=do)
-            # carry the cell gradient to the previous step: dc_prev = dc * f
-            dct *= f
-            # sigmoid derivatives s * (1 - s) for i, f (contiguous) and o
-            s_if = a[:, : 2 * H]
-            dd[:, : 2 * H] *= s_if
-            np.subtract(1, s_if, out=s_if)
-            dd[:, : 2 * H] *= s_if
-            do *= o
-            np.subtract(1, o, out=o)
-            do *= o
-            np.multiply(g, g, out=tt)
-            np.subtract(1, tt, out=tt)
-            dg *= tt
-            a[...] = dd
-            np.matmul(dd, W_hh, out=dh[:n])
+            u = tt[:n]
+            np.multiply(g_h, KC[t, :n], out=u)
+            dct += u
+            a4 = XP4[t, :n]
+            do = a4[:, 0]
+            do *= g_h
+            difg = a4[:, 1:]
+            np.multiply(difg, dct[:, None], out=difg)
+            np.matmul(XP[t, :n], W_hh, out=g_h)
+            dct *= S[t, :n]
             if keep is not None:
-                dh[:n] *= keep[t, :n, None]
-                dct *= keep[t, :n, None]
-        dG = XP
+                g_h *= keep[t, :n]
+                dct *= keep[t, :n]
         dc0 = dc
 
-    elif cell == "gru":
+    else:  # gru
         HN = extra
-        d3 = np.empty((B, G), dtype=dtype)
-        for t in range(T - 1, -1, -1):
-            n = bs[t]
-            if n < B:
-                XP[t, n:] = 0
-            if n == 0:
-                continue
+        # XP holds the activations r, z, n and HN holds W_hn h + b_hn. Before the
+        # loop, for every step:
+        #   r-slot <- hn r (1 - r)             (d_r = d_n * this)
+        #   z-slot <- (h_prev - n) z (1 - z)   (d_z = g_h * this)
+        #   n-slot <- (1 - z) (1 - n^2)        (d_n = g_h * this)
+        #   SR, SZ <- r, z
+        XP3 = XP.reshape(T, B, 3, H)
+        R, Z, Nn = (XP3[:, :, k] for k in range(3))
+        SR = R.copy()
+        SZ = Z.copy()
+        np.subtract(1, R, out=R)
+        R *= SR
+        R *= HN
+        np.subtract(1, SZ, out=HN)
+        np.subtract(Y[:-1], Nn[1:], out=Z[1:])
+        np.subtract(h0, Nn[0], out=Z[0])
+        Z *= SZ
+        Z *= HN
+        np.multiply(Nn, Nn, out=Nn)
+        np.subtract(1, Nn, out=Nn)
+        Nn *= HN
+        # In the loop XP becomes [d_r, d_z, d_n * r] (what W_hh sees) and HN
+        # keeps d_n (what W_ih sees).
+        for t in range(n_run - 1, -1, -1):
+            n = ns[t]
             g_h = dh[:n]
             if dY is not None:
                 g_h += dY[t, :n]
-            a = XP[t, :n]
-            r, z, nn = a[:, :H], a[:, H : 2 * H], a[:, 2 * H :]
-            h_prev = h0[:n] if t == 0 else Y[t - 1, :n]
-            hn = HN[t, :n]
-            dd = d3[:n]
-            dr, dz, dn = dd[:, :H], dd[:, H : 2 * H], dd[:, 2 * H :]
-            tt = t1[:n]
-            # dz_pre = g_h * (h_prev - n) * z * (1 - z)
-            np.subtract(h_prev, nn, out=dz)
-            dz *= g_h
-            dz *= z
-            np.subtract(1, z, out=tt)
-            dz *= tt
-            # dn_pre = g_h * (1 - z) * (1 - n^2)
-            np.multiply(g_h, tt, out=dn)
-            np.multiply(nn, nn, out=tt)
-            np.subtract(1, tt, out=tt)
-            dn *= tt
-            # dr_pre = dn_pre * hn * r * (1 - r)
-            np.multiply(dn, hn, out=dr)
-            dr *= r
-            np.subtract(1, r, out=tt)
-            dr *= tt
-            # the recurrent product sees dn_pre * r in the n block
-            np.multiply(dn, r, out=hn)
-            # direct path of dh_prev = g_h * z + [dr, dz, dn * r] @ W_hh
-            np.multiply(g_h, z, out=tt)
-            a[...] = dd
-            dn[...] = hn
-            np.matmul(dd, W_hh, out=dh[:n])
-            dh[:n] += tt
+            a3 = XP3[t, :n]
+            zn = a3[:, 1:]
+            np.multiply(zn, g_h[:, None], out=zn)
+            dn = a3[:, 2]
+            r_slot = a3[:, 0]
+            r_slot *= dn
+            HN[t, :n] = dn
+            dn *= SR[t, :n]
+            u = tt[:n]
+            np.multiply(g_h, SZ[t, :n], out=u)
+            np.matmul(XP[t, :n], W_hh, out=g_h)
+            g_h += u
             if keep is not None:
-                dh[:n] *= keep[t, :n, None]
-        dG = XP
-        dc0 = None
-    else:  # pragma: no cover - guarded in forward
-        raise ValueError(f"unknown cell {cell!r}")
+                g_h *= keep[t, :n]
 
-    dG2 = dG.reshape(T * B, G)
-    dW_ih = dG2.T @ X.reshape(T * B, F)
-    db_ih = dG2.sum(axis=0)
-    if cell == "gru":
-        # the recurrent weights see [dr, dz, dn * r]; dn * r is stored in HN
-        dW_hh = np.empty_like(W_hh)
-        db_hh = np.empty(G, dtype=dtype)
-        Hn2 = HN.reshape(T * B, H)
-        Yp = Y[:-1].reshape((T - 1) * B, H)
-        dW_hh[: 2 * H] = dG[1:, :, : 2 * H].reshape(-1, 2 * H).T @ Yp
-        dW_hh[2 * H :] = HN[1:].reshape(-1, H).T @ Yp
-        dW_hh[: 2 * H] += dG[0, :, : 2 * H].T @ h0
-        dW_hh[2 * H :] += HN[0].T @ h0
-        db_hh[: 2 * H] = db_ih[: 2 * H]
-        db_hh[2 * H :] = Hn2.sum(axis=0)
+    _zero_padding(XP, ns)
+    dG2 = XP.reshape(T * B, G)
+    X2 = X.reshape(T * B, F)
+    db_hh = dG2.sum(axis=0)
+    if T > 1:
+        dW_hh = dG2[B:].T @ Y[:-1].reshape((T - 1) * B, H)
     else:
-        dW_hh = dG[1:].reshape((T - 1) * B, G).T @ Y[:-1].reshape((T - 1) * B, H)
-        dW_hh += dG[0].T @ h0
+        dW_hh = np.zeros((G, H), dtype=dtype)
+    if not zero_h0:
+        dW_hh += XP[0].T @ h0
+    if cell == "gru":
+        # W_ih's n block sees d_n (kept in HN), not d_n * r
+        _zero_padding(HN, ns)
+        HN2 = HN.reshape(T * B, H)
+        dW_ih = np.empty((G, F), dtype=dtype)
+        np.matmul(dG2[:, : 2 * H].T, X2, out=dW_ih[: 2 * H])
+        np.matmul(HN2.T, X2, out=dW_ih[2 * H :])
+        db_ih = db_hh.copy()
+        db_ih[2 * H :] = HN2.sum(axis=0)
+        dX = None
+        if need_dX:
+            dX = np.matmul(dG2[:, : 2 * H], W_ih[: 2 * H])
+            dX += HN2 @ W_ih[2 * H :]
+            dX = dX.reshape(T, B, F)
+    else:
+        dW_ih = dG2.T @ X2
+        db_ih = db_hh
+        dX = None
+        if need_dX:
+            dX = np.matmul(dG2, W_ih).reshape(T, B, F)
+        dW_ih = _to_torch_order(dW_ih, order)
+        dW_hh = _to_torch_order(dW_hh, order)
+        db_ih = _to_torch_order(db_ih, order)
         db_hh = db_ih.copy()
-    dX = None
-    if need_dX:
-        dX = np.matmul(dG2, W_ih).reshape(T, B, F)
     return dX, dh, dc0, (dW_ih, dW_hh, db_ih, db_hh)
