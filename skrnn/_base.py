@@ -11,6 +11,7 @@ import sys
 import time
 import warnings
 from abc import ABCMeta, abstractmethod
+from dataclasses import replace
 from numbers import Integral, Real
 
 import numpy as np
@@ -34,6 +35,18 @@ from ._data import (
     validate_sequences,
 )
 from ._optim import SGD, Adam, clip_grad_norm, l2_penalty
+
+#: Hyperparameters that define the network built at the first fit.
+_STRUCTURE = (
+    "cell",
+    "hidden_size",
+    "num_layers",
+    "bidirectional",
+    "embedding_dim",
+    "pooling",
+    "min_frequency",
+    "dtype",
+)
 
 #: Largest number of (time step x sequence) cells in one prediction batch.
 _PREDICT_CELLS = 1 << 18
@@ -206,11 +219,38 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             return Adam(self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon)
         return SGD(self.learning_rate_init, self.momentum, self.nesterovs_momentum)
 
+    def _continue_training(self) -> None:
+        """Prepare a warm start or a partial_fit: same network, current settings."""
+        changed = [
+            name
+            for name, value in self._structure.items()
+            if getattr(self, name) != value
+        ]
+        if changed:
+            raise ValueError(
+                f"{', '.join(changed)} changed since the network was built. "
+                "warm_start and partial_fit keep training the same network; set "
+                "warm_start=False (or clone the estimator) to build a new one."
+            )
+        self._arch = replace(self._arch, dropout=self.dropout)
+        # the optimiser keeps its state; a changed solver starts a fresh one
+        if not isinstance(self._optimizer, Adam if self.solver == "adam" else SGD):
+            self._optimizer = self._make_optimizer()
+        fresh = self._make_optimizer()
+        for name in ("learning_rate", "momentum", "nesterov", "beta_1", "beta_2"):
+            if hasattr(fresh, name):
+                setattr(self._optimizer, name, getattr(fresh, name))
+        if hasattr(fresh, "epsilon"):
+            self._optimizer.epsilon = fresh.epsilon
+
     def _initialize(self, X: Ragged):
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         self._rng = np.random.default_rng(seed)
         self._arch = self._architecture(X)
         self.coefs_ = _network.init_params(self._arch, self._rng, self._float)
+        self._structure = {
+            name: getattr(self, name) for name in _STRUCTURE if hasattr(self, name)
+        }
         self._optimizer = self._make_optimizer()
         self.n_iter_ = 0
         self.t_ = 0
@@ -243,10 +283,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         if first_call:
             self._initialize(X)
         else:
-            # a warm start keeps the optimiser; a changed solver gets a fresh one
-            if not isinstance(self._optimizer, Adam if self.solver == "adam" else SGD):
-                self._optimizer = self._make_optimizer()
-            self._optimizer.learning_rate = self.learning_rate_init
+            self._continue_training()
 
         units = self._weight_units(X)
         if np.dot(sw, units) <= 0:
@@ -271,14 +308,19 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         stopped = False
         for _ in range(max_iter):
             start = time.perf_counter()
-            epoch_loss = self._run_epoch(X_train, t_train, sw_train, mean_weight)
+            # overflow shows up as a non-finite loss, which raises a clear error
+            with np.errstate(over="ignore", invalid="ignore"):
+                epoch_loss = self._run_epoch(X_train, t_train, sw_train, mean_weight)
             self.n_iter_ += 1
             self.loss_ = epoch_loss
             self.loss_curve_.append(epoch_loss)
             if early:
                 score = self._validation_score(X_val, t_val)
                 self.validation_scores_.append(score)
-            stop = self._update_no_improvement(early)
+            # partial_fit runs one epoch and never stops on its own
+            stop = False if incremental else self._update_no_improvement(early)
+            if incremental and self.best_loss_ is not None:
+                self.best_loss_ = min(self.best_loss_, epoch_loss)
             if self.verbose:
                 self._print_epoch(time.perf_counter() - start)
             if stop:
@@ -486,10 +528,10 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             Only with ``return_cell_states=True``.
         """
         X = self._validate_for_predict(X)
-        if return_cell_states and self.cell != "lstm":
+        if return_cell_states and self._arch.cell != "lstm":
             raise ValueError(
                 f"return_cell_states=True needs cell='lstm'; this model's cell is "
-                f"{self.cell!r}."
+                f"{self._arch.cell!r}."
             )
         batches, _ = self._batches_for_predict(X)
         hidden = [None] * len(X)

@@ -496,3 +496,50 @@ def test_bptt_window_covering_every_sequence_is_full_bptt(Est):
     assert not np.array_equal(
         full.coefs_["rnn.weight_hh_l0"], short.coefs_["rnn.weight_hh_l0"]
     )
+
+
+def test_warm_start_and_partial_fit_refuse_a_changed_network():
+    X, y = _ragged(), np.arange(24) % 2
+    clf = RNNClassifier(**FAST, warm_start=True).fit(X, y)
+    for change in [dict(cell="gru"), dict(hidden_size=3), dict(bidirectional=True)]:
+        est = clf.set_params(**change)
+        with pytest.raises(ValueError, match=f"{list(change)[0]} changed"):
+            est.fit(X, y)
+        with pytest.raises(ValueError, match="changed since the network was built"):
+            est.partial_fit(X, y)
+        est.set_params(**{k: RNNClassifier(**FAST).get_params()[k] for k in change})
+    # training settings may change between calls
+    clf.set_params(learning_rate_init=0.05, dropout=0.3, alpha=0.0)
+    clf.fit(X, y)
+    assert clf._optimizer.learning_rate == 0.05
+    assert clf.n_iter_ == 8
+
+
+def test_partial_fit_with_early_stopping_set_runs_one_plain_epoch():
+    X, y = _ragged(), np.arange(24) % 2
+    clf = RNNClassifier(**FAST, early_stopping=True)
+    clf.partial_fit(X, y, classes=[0, 1])
+    clf.partial_fit(X, y)
+    assert clf.n_iter_ == 2
+    assert clf.validation_scores_ == []
+    reg = RNNRegressor(**FAST).fit(X, y)
+    reg.partial_fit(X, y)
+    assert reg.best_loss_ == min(reg.loss_curve_)
+
+
+def test_diverging_training_prints_no_numpy_warnings():
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((20, 5)) * 10
+    reg = RNNRegressor(
+        cell="rnn",
+        solver="sgd",
+        learning_rate_init=1e3,
+        momentum=0.0,
+        max_grad_norm=None,
+        n_iter_no_change=1000,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(ValueError, match="diverged"):
+            reg.fit(X, rng.standard_normal(20) * 1e3)
