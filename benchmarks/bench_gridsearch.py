@@ -16,11 +16,13 @@ may use:
 - ``2 dask`` (with ``--dask``): a ``distributed.LocalCluster`` of two one-thread
   worker processes; the nanny starts each worker with one BLAS thread.
 
-For each configuration it prints the best wall time over ``--repeat`` runs, its
-ratio to the default 1-worker run, the BLAS threads a fit saw (read with
-threadpoolctl in the process that ran it), the number of processes the fits ran
-in, the 1-minute load average and the best parameters, which must be the same in
-every row. There is no refit: with ``refit=True`` the search ends with one more
+The configurations take turns, ``--repeat`` rounds of them, so that the
+machine's other load affects them alike; before each timed search an untimed
+small one starts the workers. For each configuration it prints the best and the
+worst wall time, the ratio of the best to the default 1-worker run's best, the
+BLAS threads a fit saw (read with threadpoolctl in the process that ran it), the
+number of processes the fits ran in and the best parameters, which must be the
+same in every row. There is no refit: with ``refit=True`` the search ends with one more
 fit in this process, the ``1 worker`` case whatever ``n_jobs`` is. The machine's
 other load shows in the numbers: run it on an idle machine, and more than once.
 
@@ -141,39 +143,47 @@ def main(argv=None):
     warnings.simplefilter("ignore", ConvergenceWarning)
 
     X, y = make_task()
-    print(
-        f"cores: {joblib.cpu_count()}, BLAS threads here: {blas_threads()}, "
-        f"load average: {os.getloadavg()[0]:.1f}, grid: {GRID}, "
-        f"max_iter={args.max_iter}, best of {args.repeat}"
-    )
-    print(
-        f"{'configuration':<26} {'seconds':>8} {'ratio':>6} {'BLAS/fit':>9} "
-        f"{'procs':>5} {'load':>5}  best"
-    )
-    baseline = None
-    for name, n_jobs, make_context in configurations(args.dask):
-        times = []
-        with make_context():
-            for _ in range(args.repeat):
+    configs = list(configurations(args.dask))
+    times = {name: [] for name, _, _ in configs}
+    last = {}
+    # round after round over all configurations, so that a change in the
+    # machine's other load affects them alike
+    loads = [os.getloadavg()[0]]
+    for _ in range(args.repeat):
+        for name, n_jobs, make_context in configs:
+            with make_context():
+                # untimed: start the workers and import skrnn in them
+                search(n_jobs, 1).fit(X[:60], y[:60])
                 gs = search(n_jobs, args.max_iter)
                 start = time.perf_counter()
                 gs.fit(X, y)
-                times.append(time.perf_counter() - start)
-        best = min(times)
-        baseline = baseline or best
-        results = gs.cv_results_
+                times[name].append(time.perf_counter() - start)
+            last[name] = gs.cv_results_
+            loads.append(os.getloadavg()[0])
+
+    print(
+        f"cores: {joblib.cpu_count()}, BLAS threads here: {blas_threads()}, "
+        f"grid: {GRID}, max_iter={args.max_iter}, best of {args.repeat}, "
+        f"load average {min(loads):.1f} to {max(loads):.1f}"
+    )
+    print(
+        f"{'configuration':<26} {'best s':>7} {'worst s':>7} {'ratio':>6} "
+        f"{'BLAS/fit':>8} {'procs':>5}  best parameters"
+    )
+    baseline = min(times[configs[0][0]])
+    for name, _, _ in configs:
+        results = last[name]
         threads = sorted({int(t) for t in _recorded(results, "blas")})
         n_procs = len(set(_recorded(results, "pid")))
         top = int(np.argmin(results["rank_test_accuracy"]))
         print(
-            f"{name:<26} {best:8.2f} {baseline / best:6.2f} {str(threads):>9} "
-            f"{n_procs:5d} {os.getloadavg()[0]:5.1f}  "
-            f"{results['params'][top]} {results['mean_test_accuracy'][top]:.3f}",
-            flush=True,
+            f"{name:<26} {min(times[name]):7.2f} {max(times[name]):7.2f} "
+            f"{baseline / min(times[name]):6.2f} {str(threads):>8} {n_procs:5d}  "
+            f"{results['params'][top]} {results['mean_test_accuracy'][top]:.3f}"
         )
     print(
-        "ratio: the default 1-worker time over this time (above 1 is faster); "
-        "procs: processes the fits ran in; load: 1-minute load average after the row"
+        "ratio: best time of the first row over this row's (above 1 is faster); "
+        "procs: processes the fits ran in"
     )
 
 
