@@ -158,8 +158,8 @@ fig.tight_layout()
 # state halves at every step, and so does the gradient that would teach the
 # gate to stay open. Starting the forget gate open with a positive bias (Gers,
 # Schmidhuber & Cummins, 2000; Jozefowicz, Zaremba & Sutskever, 2015 recommend
-# 1; here it is 2, ``sigmoid(2) = 0.88``) removes that handicap, and the same LSTM then reaches the longest distances
-# of the four in the fewest steps.
+# 1; here it is 2, ``sigmoid(2) = 0.88``) removes that handicap, and the same
+# LSTM then reaches the longest distances of the four in the fewest steps.
 #
 # None of the gated networks is immune: given the same budget, each one fails
 # beyond some distance. Longer training, more data or a curriculum (growing
