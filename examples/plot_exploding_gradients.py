@@ -188,14 +188,15 @@ fig.tight_layout()
 # %%
 # What it shows
 # -------------
-# Without clipping, training is the most erratic of the three: its loss returns above
-# that of predicting the mean more often, and a run can end there, after a large step
-# has pushed the units into saturation, where the gradient vanishes and the network no
-# longer moves. Clipping at 5 removes most of the jumps (though a run can still get
-# stuck); clipping at 1 gives the smoothest training and usually the lowest loss here,
-# but for a reason worth stating: its threshold is below the typical gradient norm, so
-# it shortens nearly every step, which is in effect normalized gradient descent with a
-# smaller learning rate.
+# Without clipping, training is the most erratic of the three: its loss
+# returns above that of predicting the mean more often, and a run can end
+# there, after a large step has pushed the units into saturation, where the
+# gradient vanishes and the network no longer moves. Clipping at 5 removes
+# most of the jumps (though a run can still get stuck); clipping at 1 gives
+# the smoothest training and usually the lowest loss here, but for a reason
+# worth stating: its threshold is below the typical gradient norm, so it
+# shortens nearly every step, which is in effect normalized gradient descent
+# with a smaller learning rate.
 #
 # Clipping is cheap insurance: it changes nothing while the gradients are
 # moderate and takes the harm out of the rare explosive update. Set its
