@@ -167,6 +167,36 @@ def _embed(params, arch, X):
     return params["embedding.weight"][X]
 
 
+#: Time steps per piece when a layer runs without keeping a cache (inference):
+#: the gate buffers then hold this many steps, whatever the sequence length.
+_NO_CACHE_CHUNK = 64
+
+
+def _layer_no_cache(cell, X, lengths, w_ih, w_hh, b_ih, b_hh, h0, c0, chunk=None):
+    """:func:`_cells.forward` without a cache, in pieces of ``chunk`` time steps.
+
+    Returns the outputs and the final states. Memory beyond the outputs is that
+    of one piece, so inference does not hold the ``(T, B, gates)`` buffers that
+    back-propagation needs.
+    """
+    chunk = chunk or _NO_CACHE_CHUNK
+    T, B = X.shape[:2]
+    if T <= chunk:
+        Y, h, c, _ = _cells.forward(cell, X, lengths, w_ih, w_hh, b_ih, b_hh, h0, c0)
+        return Y, h, c
+    Y = np.zeros((T, B, w_hh.shape[1]), dtype=w_hh.dtype)
+    h, c = h0, c0
+    for start in range(0, T, chunk):
+        part = np.clip(lengths - start, 0, chunk)
+        if part[0] == 0:
+            break
+        stop = start + int(part[0])
+        Y[start:stop], h, c, _ = _cells.forward(
+            cell, X[start:stop], part, w_ih, w_hh, b_ih, b_hh, h, c
+        )
+    return Y, h, c
+
+
 def _stack_forward(params, arch, inp, lengths, init, training, rng, keep_cache):
     """Run every layer over a length-sorted batch of layer-0 inputs.
 
@@ -185,9 +215,15 @@ def _stack_forward(params, arch, inp, lengths, init, training, rng, keep_cache):
             w_ih, w_hh, b_ih, b_hh = (params[k] for k in arch.layer_keys(layer, d))
             h0, c0 = init[len(finals)] if init is not None else (None, None)
             x_d = _flip(x, rev) if d == 1 else x
-            Y, h_n, c_n, cache = _cells.forward(
-                arch.cell, x_d, lengths, w_ih, w_hh, b_ih, b_hh, h0, c0
-            )
+            if keep_cache:
+                Y, h_n, c_n, cache = _cells.forward(
+                    arch.cell, x_d, lengths, w_ih, w_hh, b_ih, b_hh, h0, c0
+                )
+            else:
+                Y, h_n, c_n = _layer_no_cache(
+                    arch.cell, x_d, lengths, w_ih, w_hh, b_ih, b_hh, h0, c0
+                )
+                cache = None
             if d == 1:
                 Y = _flip(Y, rev)
             outs.append(Y)
@@ -249,6 +285,7 @@ def forward(
     training: bool = False,
     rng: np.random.Generator | None = None,
     bptt_steps: int | None = None,
+    keep_cache: bool = True,
 ):
     """Run the network on a time-major padded batch.
 
@@ -266,6 +303,11 @@ def forward(
         Truncated BPTT window used by :func:`backward`. With ``readout="last"``
         and a unidirectional stack, the steps before each sequence's last
         ``bptt_steps`` run forward only and keep no cache.
+    keep_cache : bool, default=True
+        False for inference: the layers keep no cache (and hold their gate
+        buffers for a few time steps at a time, so memory does not grow with
+        ``T`` beyond the outputs); the returned cache then cannot be passed
+        to :func:`backward`.
 
     Returns
     -------
@@ -303,7 +345,7 @@ def forward(
     inp = _embed(params, arch, ids)
     T = inp.shape[0]
     top, finals, caches, masks = _stack_forward(
-        params, arch, inp, lengths, init, training, rng, keep_cache=True
+        params, arch, inp, lengths, init, training, rng, keep_cache=keep_cache
     )
 
     H = arch.hidden_size
@@ -584,7 +626,7 @@ def run_layers(
 def readout(params: dict, arch: Architecture, X: np.ndarray, lengths: np.ndarray):
     """The pooled representation fed to the head, ``(B, output_size)``, batch order
     kept (inference mode)."""
-    _, cache = forward(params, arch, X, lengths)
+    _, cache = forward(params, arch, X, lengths, keep_cache=False)
     R = cache["R"]
     order = cache["order"]
     if order is None:
