@@ -88,6 +88,7 @@ class TaskResult:
     fit_seconds: float
     baseline_seconds: float
     higher_is_better: bool = True
+    digits: int = 4
     estimators: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
@@ -232,6 +233,7 @@ def run_stocks(*, quick: bool = False) -> TaskResult:
         fit_seconds=rnn_seconds,
         baseline_seconds=baseline_seconds,
         higher_is_better=False,
+        digits=5,  # the two are close
         estimators={"rnn": rnn.regressor_[-1]},
         extra={
             "dates": dates[WINDOW + 1 : WINDOW + 1 + len(y)][test],
@@ -456,9 +458,9 @@ def format_table(results: list[TaskResult]) -> str:
             r.task,
             r.model,
             r.metric,
-            f"{r.score:.4f}",
+            f"{r.score:.{r.digits}f}",
             r.baseline_name,
-            f"{r.baseline:.4f}",
+            f"{r.baseline:.{r.digits}f}",
             f"{r.fit_seconds:.1f}",
             f"{r.baseline_seconds:.1f}",
         )
@@ -482,10 +484,10 @@ def _verdict(r: TaskResult) -> str:
     gain = (r.score - r.baseline) / abs(r.baseline) * 100
     if not r.higher_is_better:
         gain = -gain
-    if round(gain, 2) == 0:
-        return f"{r.task}: the RNN and the baseline are equal to within 0.01%."
+    if gain == 0:
+        return f"{r.task}: the RNN and the baseline score the same."
     who = "the RNN" if gain > 0 else "the baseline"
-    return f"{r.task}: {who} is better by {abs(gain):.2f}% (relative)."
+    return f"{r.task}: {who} is better by {abs(gain):.2g}% (relative)."
 
 
 def write_plots(results: list[TaskResult], output: str) -> list[str]:
