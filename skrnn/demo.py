@@ -36,8 +36,11 @@ trains on small subsets, for a smoke test in a few seconds.
 The networks are small, and small matrix products run faster on one BLAS
 thread than on several (much faster when other processes share the cores), so
 the demo limits BLAS to ``--blas-threads`` threads (default 1) while it runs.
-The scores do not depend on timing: every model trains for a number of epochs
-fixed by its seeds and its early-stopping rule.
+The thread count also fixes the order in which float32 products are summed,
+so with another count the last digits of the weights differ and the scores
+can move by a few tenths of a percent. The scores do not depend on timing:
+every model trains for a number of epochs fixed by its seeds and its
+early-stopping rule.
 """
 
 from __future__ import annotations
