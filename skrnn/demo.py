@@ -38,7 +38,7 @@ thread than on several (much faster when other processes share the cores), so
 the demo limits BLAS to ``--blas-threads`` threads (default 1) while it runs.
 The thread count also fixes the order in which float32 products are summed,
 so with another count the last digits of the weights differ and the scores
-can move by a few tenths of a percent. The scores do not depend on timing:
+can move by a point or so. The scores do not depend on timing:
 every model trains for a number of epochs fixed by its seeds and its
 early-stopping rule.
 """
