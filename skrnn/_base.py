@@ -489,7 +489,9 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         for idx in batches:
             Xb, Lb = X.pad(idx)
             if what == "out":
-                values, _ = _network.forward(self.coefs_, self._arch, Xb, Lb)
+                values, _ = _network.forward(
+                    self.coefs_, self._arch, Xb, Lb, keep_cache=False
+                )
             else:
                 values = _network.readout(self.coefs_, self._arch, Xb, Lb)
             if result is None:
@@ -503,7 +505,9 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         result = [None] * len(X)
         for idx in batches:
             Xb, Lb = X.pad(idx)
-            values, _ = _network.forward(self.coefs_, self._arch, Xb, Lb)
+            values, _ = _network.forward(
+                self.coefs_, self._arch, Xb, Lb, keep_cache=False
+            )
             for i, v in zip(idx, unpad(values, Lb), strict=True):
                 result[i] = v
         return result
