@@ -26,6 +26,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from . import _network
+from ._cells import N_GATES
 from ._data import (
     Ragged,
     float_dtype,
@@ -35,6 +36,7 @@ from ._data import (
     validate_sequences,
 )
 from ._optim import SGD, Adam, clip_grad_norm, l2_penalty
+from ._threads import SMALL_STEP, single_blas_thread
 
 #: Hyperparameters that define the network built at the first fit.
 _STRUCTURE = (
@@ -285,10 +287,6 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         else:
             self._continue_training()
 
-        units = self._weight_units(X)
-        if np.dot(sw, units) <= 0:
-            raise ValueError("sample_weight must have a positive sum.")
-
         early = self.early_stopping and not incremental
         if early:
             X_train, t_train, sw_train, X_val, t_val = self._split_validation(
@@ -304,6 +302,32 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 "sample_weight of the training part must have a positive sum."
             )
 
+        with single_blas_thread(self._small_steps(len(X_train))):
+            stopped = self._epochs(
+                X_train, t_train, sw_train, mean_weight, X_val, t_val, incremental
+            )
+        if early:
+            self.coefs_ = self._best_coefs
+        if not stopped and not incremental and self.n_iter_ >= self.max_iter:
+            warnings.warn(
+                f"Stochastic optimizer: maximum iterations ({self.max_iter}) reached "
+                "and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        return self
+
+    def _small_steps(self, n_samples: int) -> bool:
+        """Whether the per-step product is small enough for one BLAS thread."""
+        batch = min(self.batch_size, n_samples)
+        gates = N_GATES[self._arch.cell] * self._arch.hidden_size
+        return batch * self._arch.hidden_size * gates <= SMALL_STEP
+
+    def _epochs(
+        self, X_train, t_train, sw_train, mean_weight, X_val, t_val, incremental
+    ):
+        """Run the epochs of one call; True when training stopped on its own."""
+        early = X_val is not None
         max_iter = 1 if incremental else self.max_iter
         stopped = False
         for _ in range(max_iter):
@@ -331,16 +355,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
                         f"{self.n_iter_no_change} consecutive epochs; stopping."
                     )
                 break
-        if early:
-            self.coefs_ = self._best_coefs
-        if not stopped and not incremental and self.n_iter_ >= self.max_iter:
-            warnings.warn(
-                f"Stochastic optimizer: maximum iterations ({self.max_iter}) reached "
-                "and the optimization hasn't converged yet.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
-        return self
+        return stopped
 
     def _split_validation(self, X: Ragged, targets, sw):
         from sklearn.model_selection import train_test_split
