@@ -106,11 +106,15 @@ class Architecture:
 
 
 def init_params(arch: Architecture, rng: np.random.Generator, dtype=np.float32):
-    """Initialise parameters as PyTorch does.
+    """Initialise parameters as PyTorch does, with the LSTM forget gate open.
 
     Recurrent weights and biases are uniform on ``[-1/sqrt(H), 1/sqrt(H)]``;
     the embedding is standard normal; the head is uniform on
     ``[-1/sqrt(fan_in), 1/sqrt(fan_in)]`` (PyTorch's ``nn.Linear`` default).
+    One departure from PyTorch: an LSTM's forget-gate bias starts at 1
+    (``bias_ih``'s forget block is 1, ``bias_hh``'s is 0), so that the cell
+    state and its gradient are not halved at every step from the start
+    (Gers et al., 2000; Jozefowicz et al., 2015; Keras's ``unit_forget_bias``).
     """
     params = {}
     k_rnn = 1.0 / np.sqrt(arch.hidden_size)
@@ -122,6 +126,9 @@ def init_params(arch: Architecture, rng: np.random.Generator, dtype=np.float32):
             value = rng.uniform(-k_out, k_out, size=shape)
         else:
             value = rng.uniform(-k_rnn, k_rnn, size=shape)
+        if arch.cell == "lstm" and name.startswith("rnn.bias_"):
+            H = arch.hidden_size
+            value[H : 2 * H] = 1.0 if name.startswith("rnn.bias_ih") else 0.0
         params[name] = value.astype(dtype)
     return params
 

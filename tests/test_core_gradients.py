@@ -257,3 +257,26 @@ def test_losses_by_hand():
     loss, g = N.logistic_loss(np.array([[1e4], [-1e4]]), np.array([[0.0], [1.0]]))
     assert_allclose(loss, 1e4)
     assert_allclose(g, [[0.5], [-0.5]])
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_initialisation_like_pytorch_with_open_lstm_forget_gate(cell):
+    arch = N.Architecture(cell, 50, 3, n_embeddings=20, embedding_dim=8, num_layers=2)
+    params = N.init_params(arch, np.random.default_rng(0), np.float64)
+    k = 1 / np.sqrt(50)
+    H = 50
+    for name, p in params.items():
+        if name == "embedding.weight":
+            assert abs(p.mean()) < 0.1 and abs(p.std() - 1) < 0.1
+            continue
+        bound = 1 / np.sqrt(p.shape[-1]) if name.startswith("output.weight") else k
+        if name == "output.bias":
+            bound = 1 / np.sqrt(50)
+        if cell == "lstm" and name.startswith("rnn.bias"):
+            forget = p[H : 2 * H]
+            assert np.all(forget == (1.0 if "bias_ih" in name else 0.0)), name
+            p = np.delete(p, np.s_[H : 2 * H])
+        assert np.abs(p).max() <= bound, name
+        # uniform on [-bound, bound]: the spread reaches close to the bound
+        if p.size >= 100:
+            assert np.abs(p).max() > 0.9 * bound, name
