@@ -47,7 +47,10 @@ def load_movie_reviews(
         Dictionary-like object with the following attributes.
 
         data : list of str
-            The snippets, in the order of the source file.
+            The snippets, in the order of the source file, which lists nearly
+            all positive snippets first: shuffle, or split with
+            ``train_test_split(..., stratify=target)``, before taking a subset
+            (as with scikit-learn's ``load_iris``, which is sorted by class).
         target : ndarray of shape (n_samples,), dtype int64
             1 for positive, 0 for negative.
         target_names : ndarray of shape (2,), dtype str
