@@ -93,38 +93,37 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
     @abstractmethod
     def _readout(self) -> str: ...
 
-    @abstractmethod
     def __init__(
         self,
         *,
-        cell,
-        hidden_size,
-        num_layers,
-        bidirectional,
-        embedding_dim,
-        min_frequency,
-        dropout,
-        solver,
-        learning_rate_init,
-        momentum,
-        nesterovs_momentum,
-        beta_1,
-        beta_2,
-        epsilon,
-        alpha,
-        batch_size,
-        max_iter,
-        tol,
-        n_iter_no_change,
-        early_stopping,
-        validation_fraction,
-        max_grad_norm,
-        bptt_steps,
-        shuffle,
-        random_state,
-        warm_start,
-        verbose,
-        dtype,
+        cell="lstm",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        embedding_dim=32,
+        min_frequency=1,
+        dropout=0.0,
+        solver="adam",
+        learning_rate_init=0.001,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        alpha=0.0001,
+        batch_size=32,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        max_grad_norm=5.0,
+        bptt_steps=None,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+        dtype=None,
     ):
         self.cell = cell
         self.hidden_size = hidden_size
@@ -268,6 +267,11 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self.best_loss_ = np.inf
 
     def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
         first_call = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )

@@ -85,11 +85,6 @@ class RNNClassifier(ClassifierMixin, ManyToOneRNN):
     # ------------------------------------------------------------------
 
     def _encode_targets(self, y, X: Ragged, *, reset: bool, classes=None):
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None."
-            )
         if isinstance(y, (list, tuple)) or not hasattr(y, "shape"):
             y = np.asarray(y, dtype=object if _has_str(y) else None)
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y")

@@ -60,11 +60,6 @@ class RNNRegressor(RegressorMixin, ManyToOneRNN):
     """
 
     def _encode_targets(self, y, X: Ragged, *, reset: bool, classes=None):
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None."
-            )
         y = check_array(
             y, ensure_2d=False, dtype="numeric", input_name="y", ensure_min_samples=1
         )

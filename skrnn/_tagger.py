@@ -66,69 +66,6 @@ class RNNSequenceTagger(BaseRNN):
     1.0
     """
 
-    def __init__(
-        self,
-        *,
-        cell="lstm",
-        hidden_size=64,
-        num_layers=1,
-        bidirectional=False,
-        embedding_dim=32,
-        min_frequency=1,
-        dropout=0.0,
-        solver="adam",
-        learning_rate_init=0.001,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        alpha=0.0001,
-        batch_size=32,
-        max_iter=200,
-        tol=1e-4,
-        n_iter_no_change=10,
-        early_stopping=False,
-        validation_fraction=0.1,
-        max_grad_norm=5.0,
-        bptt_steps=None,
-        shuffle=True,
-        random_state=None,
-        warm_start=False,
-        verbose=0,
-        dtype=None,
-    ):
-        super().__init__(
-            cell=cell,
-            hidden_size=hidden_size,
-            num_layers=num_layers,
-            bidirectional=bidirectional,
-            embedding_dim=embedding_dim,
-            min_frequency=min_frequency,
-            dropout=dropout,
-            solver=solver,
-            learning_rate_init=learning_rate_init,
-            momentum=momentum,
-            nesterovs_momentum=nesterovs_momentum,
-            beta_1=beta_1,
-            beta_2=beta_2,
-            epsilon=epsilon,
-            alpha=alpha,
-            batch_size=batch_size,
-            max_iter=max_iter,
-            tol=tol,
-            n_iter_no_change=n_iter_no_change,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            max_grad_norm=max_grad_norm,
-            bptt_steps=bptt_steps,
-            shuffle=shuffle,
-            random_state=random_state,
-            warm_start=warm_start,
-            verbose=verbose,
-            dtype=dtype,
-        )
-
     @property
     def _readout(self) -> str:
         return "sequence"
@@ -138,11 +75,6 @@ class RNNSequenceTagger(BaseRNN):
     # ------------------------------------------------------------------
 
     def _encode_targets(self, y, X: Ragged, *, reset: bool, classes=None):
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                "is None."
-            )
         labels = validate_tag_targets(y, X, name=type(self).__name__)
         if reset:
             if classes is not None:
