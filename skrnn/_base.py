@@ -174,9 +174,15 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         """Score on held-out data, higher is better."""
 
     def _take_targets(self, targets, idx):
+        """The targets of the samples ``idx``, as a training batch needs them."""
         return targets[idx]
 
+    def _subset_targets(self, targets, idx):
+        """The targets of the samples ``idx``, kept in the encoded form."""
+        return self._take_targets(targets, idx)
+
     def _stratify(self, targets):
+        """Labels to stratify the validation split by (None: no stratification)."""
         return None
 
     def _weight_units(self, X: Ragged) -> np.ndarray:
@@ -377,7 +383,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             idx,
             test_size=self.validation_fraction,
             random_state=seed,
-            stratify=self._stratify_for(targets),
+            stratify=self._stratify(targets),
         )
         train_idx, val_idx = np.sort(train_idx), np.sort(val_idx)
         return (
@@ -388,11 +394,6 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self._subset_targets(targets, val_idx),
         )
 
-    def _stratify_for(self, targets):
-        return self._stratify(targets)
-
-    def _subset_targets(self, targets, idx):
-        return self._take_targets(targets, idx)
 
     def _run_epoch(self, X: Ragged, targets, sw, mean_weight) -> float:
         params = self.coefs_
