@@ -1,6 +1,6 @@
 """BaseRNN: hyperparameters, validation, the training loop, early stopping, verbose.
 
-One private ``_fit(X, y, sample_weight, incremental)`` serves ``fit``,
+One private ``_fit(X, y, sample_weight, incremental, classes)`` serves ``fit``,
 ``partial_fit`` and ``warm_start``. The subclasses (classifier, regressor, tagger)
 only say how targets are encoded, which loss they use and how they score.
 """
@@ -185,9 +185,9 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         """Labels to stratify the validation split by (None: no stratification)."""
         return None
 
-    def _weight_units(self, X: Ragged) -> np.ndarray:
-        """How many loss terms each sample contributes (1 per sequence)."""
-        return np.ones(len(X))
+    def _loss_units(self, lengths: np.ndarray) -> np.ndarray:
+        """How many loss terms each sequence contributes (1 for many-to-one)."""
+        return np.ones(len(lengths))
 
     # ------------------------------------------------------------------
     # training
@@ -206,7 +206,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             # anything else computes in float64
             self._dtype = np.dtype(float_dtype(X))
 
-    def _architecture(self, X: Ragged) -> _network.Architecture:
+    def _architecture(self) -> _network.Architecture:
         categorical = self._input_kind == "categorical"
         return _network.Architecture(
             cell=self.cell,
@@ -221,10 +221,23 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             dropout=self.dropout,
         )
 
-    def _make_optimizer(self):
+    def _optimizer_settings(self) -> tuple[type, dict]:
         if self.solver == "adam":
-            return Adam(self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon)
-        return SGD(self.learning_rate_init, self.momentum, self.nesterovs_momentum)
+            return Adam, dict(
+                learning_rate=self.learning_rate_init,
+                beta_1=self.beta_1,
+                beta_2=self.beta_2,
+                epsilon=self.epsilon,
+            )
+        return SGD, dict(
+            learning_rate=self.learning_rate_init,
+            momentum=self.momentum,
+            nesterov=self.nesterovs_momentum,
+        )
+
+    def _make_optimizer(self):
+        kind, settings = self._optimizer_settings()
+        return kind(**settings)
 
     def _continue_training(self) -> None:
         """Prepare a warm start or a partial_fit: same network, current settings."""
@@ -240,20 +253,31 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 "warm_start=False (or clone the estimator) to build a new one."
             )
         self._arch = replace(self._arch, dropout=self.dropout)
-        # the optimiser keeps its state; a changed solver starts a fresh one
-        if not isinstance(self._optimizer, Adam if self.solver == "adam" else SGD):
-            self._optimizer = self._make_optimizer()
-        fresh = self._make_optimizer()
-        for name in ("learning_rate", "momentum", "nesterov", "beta_1", "beta_2"):
-            if hasattr(fresh, name):
-                setattr(self._optimizer, name, getattr(fresh, name))
-        if hasattr(fresh, "epsilon"):
-            self._optimizer.epsilon = fresh.epsilon
+        # the optimiser keeps its state and takes the current settings; a changed
+        # solver starts a fresh one
+        kind, settings = self._optimizer_settings()
+        if not isinstance(self._optimizer, kind):
+            self._optimizer = kind(**settings)
+        for name, value in settings.items():
+            setattr(self._optimizer, name, value)
 
-    def _initialize(self, X: Ragged):
+    def _reset_stopping(self, early: bool) -> None:
+        """Fresh stopping state for a call to fit (each draws its own split)."""
+        self._no_improvement_count = 0
+        if early:
+            if self.validation_scores_ is None:
+                self.validation_scores_ = []
+            self.best_validation_score_ = -np.inf
+            self.best_loss_ = None
+        else:
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+            self.best_loss_ = min(self.loss_curve_, default=np.inf)
+
+    def _initialize(self):
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         self._rng = np.random.default_rng(seed)
-        self._arch = self._architecture(X)
+        self._arch = self._architecture()
         self.coefs_ = _network.init_params(self._arch, self._rng, self._float)
         self._structure = {
             name: getattr(self, name) for name in _STRUCTURE if hasattr(self, name)
@@ -262,15 +286,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
-        self._no_improvement_count = 0
-        if self.early_stopping:
-            self.validation_scores_ = []
-            self.best_validation_score_ = -np.inf
-            self.best_loss_ = None
-        else:
-            self.validation_scores_ = None
-            self.best_validation_score_ = None
-            self.best_loss_ = np.inf
+        self.validation_scores_ = None
 
     def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None):
         if y is None:
@@ -293,11 +309,12 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             sample_weight, np.empty(n), dtype=np.float64, ensure_non_negative=True
         )
         if first_call:
-            self._initialize(X)
+            self._initialize()
         else:
             self._continue_training()
-
         early = self.early_stopping and not incremental
+        if first_call or not incremental:
+            self._reset_stopping(early)
         if early:
             X_train, t_train, sw_train, X_val, t_val = self._split_validation(
                 X, targets, sw
@@ -305,7 +322,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         else:
             X_train, t_train, sw_train = X, targets, sw
             X_val = t_val = None
-        units_train = self._weight_units(X_train)
+        units_train = self._loss_units(X_train.lengths)
         mean_weight = np.dot(sw_train, units_train) / units_train.sum()
         if mean_weight <= 0:
             raise ValueError(
@@ -317,7 +334,8 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 X_train, t_train, sw_train, mean_weight, X_val, t_val, incremental
             )
         if early:
-            self.coefs_ = self._best_coefs
+            # the best epoch's weights, a copy that later training may update
+            self.coefs_, self._best_coefs = self._best_coefs, None
         if not stopped and not incremental and self.n_iter_ >= self.max_iter:
             warnings.warn(
                 f"Stochastic optimizer: maximum iterations ({self.max_iter}) reached "
@@ -394,7 +412,6 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             self._subset_targets(targets, val_idx),
         )
 
-
     def _run_epoch(self, X: Ragged, targets, sw, mean_weight) -> float:
         params = self.coefs_
         arch = self._arch
@@ -417,7 +434,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 bptt_steps=self.bptt_steps,
             )
             wb = sw[idx]
-            units = self._weight_units_batch(Lb)
+            units = float(self._loss_units(Lb).sum())
             norm = units * mean_weight
             loss, dout = self._loss(out, self._take_targets(targets, idx), Lb, wb, norm)
             grads = _network.backward(params, arch, dout, cache)
@@ -434,8 +451,9 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
                 )
             clip_grad_norm(grads, self.max_grad_norm)
             self._optimizer.step(params, grads)
-            total += loss * len(idx)
-            n_seen += len(idx)
+            # the epoch's loss averages over loss terms (tagger: positions)
+            total += loss * units
+            n_seen += units
             self.t_ += len(idx)
             if show_bar:
                 self._progress(k + 1, len(batches), total / n_seen)
@@ -449,9 +467,6 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
                     "(max_grad_norm)."
                 )
         return total / n_seen
-
-    def _weight_units_batch(self, lengths) -> float:
-        return float(len(lengths))
 
     def _update_no_improvement(self, early: bool) -> bool:
         if early:
@@ -492,13 +507,22 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
     # inference
     # ------------------------------------------------------------------
 
+    def _check_classes_unchanged(self, classes) -> None:
+        """partial_fit after the first call: ``classes`` must be the same."""
+        if classes is not None and hasattr(self, "classes_"):
+            if not np.array_equal(np.unique(classes), self.classes_):
+                raise ValueError(
+                    f"`classes={np.unique(classes)!r}` is not the same as on the "
+                    f"first call to partial_fit, `{self.classes_!r}`."
+                )
+
     def _validate_for_predict(self, X) -> Ragged:
         check_is_fitted(self, "coefs_")
         return validate_sequences(self, X, reset=False, dtype=self._float)
 
     def _batches_for_predict(self, X: Ragged):
         lengths = X.lengths
-        T = max(int(lengths.max()), 1)
+        T = int(lengths.max())
         size = max(self.batch_size, _PREDICT_CELLS // T)
         return prediction_batches(lengths, size)
 

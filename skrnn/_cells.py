@@ -30,7 +30,7 @@ number of NumPy calls per step matters as much as the arithmetic):
 - The logistic sigmoid is computed as ``s(a) = (1 + tanh(a / 2)) / 2``: NumPy's
   ``tanh`` is vectorised and about ten times faster than ``scipy.special.expit``.
   The halving is folded into the weights: the rows of the sigmoid gates are
-  multiplied by 0.5 once per batch (exact in binary floating point), so a single
+  multiplied by 0.5 once per call (exact in binary floating point), so a single
   ``tanh`` call activates all gates of a step.
 - Internally the LSTM gates are ordered ``o, i, f, g`` instead of PyTorch's
   ``i, f, g, o``: the sigmoid gates ``o, i, f`` are contiguous in the forward

@@ -13,6 +13,7 @@ from sklearn.utils.validation import (
 
 from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC, POOLING_DOC, ManyToOneRNN
 from ._data import Ragged
+from ._network import output_activation
 
 
 class RNNClassifier(ClassifierMixin, ManyToOneRNN):
@@ -177,7 +178,8 @@ class RNNClassifier(ClassifierMixin, ManyToOneRNN):
             Labels.
         classes : array-like of shape (n_classes,), default=None
             All classes that will ever appear; required on the first call
-            (except for multilabel targets), ignored later.
+            (except for multilabel targets); later calls may repeat it but not
+            change it.
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the samples in the loss.
 
@@ -189,19 +191,13 @@ class RNNClassifier(ClassifierMixin, ManyToOneRNN):
         first = not hasattr(self, "coefs_")
         if first and classes is None and not _is_indicator(y):
             raise ValueError("classes must be passed on the first call to partial_fit.")
-        if not first and classes is not None:
-            if not np.array_equal(np.unique(classes), self.classes_):
-                raise ValueError(
-                    f"`classes={np.unique(classes)!r}` is not the same as on the "
-                    f"first call to partial_fit, `{self.classes_!r}`."
-                )
+        if not first:
+            self._check_classes_unchanged(classes)
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _probabilities(self, X) -> np.ndarray:
         X = self._validate_for_predict(X)
         out = self._forward_many_to_one(X)
-        from ._network import output_activation
-
         return output_activation(self._loss_kind, out)
 
     def predict_proba(self, X) -> np.ndarray:

@@ -174,21 +174,23 @@ def _embed(params, arch, X):
     return params["embedding.weight"][X]
 
 
-#: Time steps per piece when a layer runs without keeping a cache (inference):
-#: the gate buffers then hold this many steps, whatever the sequence length, and
-#: stay in the CPU's cache (4 was fastest of 1-64 for LSTM/GRU, H 32-256, B 1024).
-_NO_CACHE_CHUNK = 4
+#: Rows (time steps x sequences) per piece when a layer runs without keeping a
+#: cache (inference): the gate buffers hold about this many rows whatever the
+#: sequence length, and stay in the CPU's cache. Large batches run 4 steps per
+#: piece (fastest of 1-64 for LSTM/GRU, H 32-256, B 1024); small batches run
+#: longer pieces, since each piece pays for preparing the weights once.
+_NO_CACHE_ROWS = 4096
 
 
-def _layer_no_cache(cell, X, lengths, w_ih, w_hh, b_ih, b_hh, h0, c0, chunk=None):
-    """:func:`_cells.forward` without a cache, in pieces of ``chunk`` time steps.
+def _layer_no_cache(cell, X, lengths, w_ih, w_hh, b_ih, b_hh, h0, c0):
+    """:func:`_cells.forward` without a cache, in pieces of a few time steps.
 
     Returns the outputs and the final states. Memory beyond the outputs is that
     of one piece, so inference does not hold the ``(T, B, gates)`` buffers that
     back-propagation needs.
     """
-    chunk = chunk or _NO_CACHE_CHUNK
     T, B = X.shape[:2]
+    chunk = max(4, _NO_CACHE_ROWS // B)
     if T <= chunk:
         Y, h, c, _ = _cells.forward(cell, X, lengths, w_ih, w_hh, b_ih, b_hh, h0, c0)
         return Y, h, c
@@ -236,7 +238,7 @@ def _stack_forward(params, arch, inp, lengths, init, training, rng, keep_cache):
                 Y = _flip(Y, rev)
             outs.append(Y)
             finals.append((h_n, c_n))
-            layer_caches.append(cache if keep_cache else None)
+            layer_caches.append(cache)
         x = outs[0] if len(outs) == 1 else np.concatenate(outs, axis=2)
         mask = None
         if training and arch.dropout > 0 and layer < arch.num_layers - 1:
@@ -276,7 +278,7 @@ def _window(inp, lengths, k):
     src = np.minimum(starts[None, :] + t, inp.shape[0] - 1)
     Xw = inp[src, np.arange(B)]
     Xw[t >= w_len[None, :]] = 0
-    return Xw, starts, w_len
+    return Xw, w_len
 
 
 # ----------------------------------------------------------------------------
@@ -349,7 +351,7 @@ def forward(
         init = _prefix_states(
             params, arch, X, prefix_len, training, rng, chunk=max(bptt_steps, 32)
         )
-        ids, _, lengths = _window(X, lengths, bptt_steps)
+        ids, lengths = _window(X, lengths, bptt_steps)
     inp = _embed(params, arch, ids)
     T = inp.shape[0]
     top, finals, caches, masks = _stack_forward(
@@ -420,8 +422,6 @@ def backward(params: dict, arch: Architecture, dout: np.ndarray, cache: dict) ->
     B = lengths.shape[0]
     dtype = params["output.weight"].dtype
     dout = np.asarray(dout, dtype=dtype)
-    if arch.readout == "sequence":
-        dout = dout[:T]
     if order is not None:
         dout = dout[:, order] if arch.readout == "sequence" else dout[order]
     if arch.readout == "sequence":

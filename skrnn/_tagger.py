@@ -47,9 +47,10 @@ class RNNSequenceTagger(BaseRNN):
     Notes
     -----
     The cell equations are listed in :class:`RNNClassifier`. With
-    ``bptt_steps=k`` long sequences are cut into chunks of ``k`` steps (counted
-    back from each sequence's end); the state is carried across chunks but no
-    gradient crosses their boundaries.
+    ``bptt_steps=k`` long sequences are cut into chunks of ``k`` steps, counted
+    back from the last step each direction processes (a sequence's end for the
+    forward direction, its start for the backward one); the state is carried
+    across chunks but no gradient crosses their boundaries.
 
     Examples
     --------
@@ -97,11 +98,8 @@ class RNNSequenceTagger(BaseRNN):
     def _subset_targets(self, targets: Ragged, idx):
         return targets.take(idx)
 
-    def _weight_units(self, X: Ragged) -> np.ndarray:
-        return X.lengths.astype(np.float64)
-
-    def _weight_units_batch(self, lengths) -> float:
-        return float(np.sum(lengths))
+    def _loss_units(self, lengths: np.ndarray) -> np.ndarray:
+        return np.asarray(lengths, dtype=np.float64)
 
     def _loss(self, out, targets, lengths, weights, norm):
         mask = _network.step_mask(lengths, out.shape[0])
@@ -152,7 +150,7 @@ class RNNSequenceTagger(BaseRNN):
             One label per time step of each sequence.
         classes : array-like, default=None
             All tags that will ever appear. On the first call, the tags found in
-            ``y`` when None; ignored later.
+            ``y`` when None; later calls may repeat it but not change it.
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sequence.
 
@@ -161,6 +159,8 @@ class RNNSequenceTagger(BaseRNN):
         self : RNNSequenceTagger
             The updated estimator.
         """
+        if hasattr(self, "coefs_"):
+            self._check_classes_unchanged(classes)
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def predict_proba(self, X) -> list[np.ndarray]:
@@ -195,7 +195,9 @@ class RNNSequenceTagger(BaseRNN):
         list of ndarray of shape (T_i,)
             One array of tags per sequence.
         """
-        X = self._validate_for_predict(X)
+        return self._tags(self._validate_for_predict(X))
+
+    def _tags(self, X: Ragged) -> list[np.ndarray]:
         return [self.classes_[out.argmax(axis=1)] for out in self._forward_sequences(X)]
 
     def score(self, X, y, sample_weight=None) -> float:
@@ -216,7 +218,7 @@ class RNNSequenceTagger(BaseRNN):
         """
         from .metrics import flat_accuracy_score
 
-        X_checked = self._validate_for_predict(X)
-        y = validate_tag_targets(y, X_checked, name=type(self).__name__)
-        pred = self.predict(X)
+        X = self._validate_for_predict(X)
+        y = validate_tag_targets(y, X, name=type(self).__name__)
+        pred = self._tags(X)
         return float(flat_accuracy_score(y, pred, sample_weight=sample_weight))

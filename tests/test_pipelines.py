@@ -93,7 +93,8 @@ def test_tagger_in_grid_search_with_flat_scorer():
         scoring=make_scorer(flat_accuracy_score),
         cv=3,
     ).fit(X, y)
-    assert grid.best_params_["hidden_size"] in (4, 8)
+    means = grid.cv_results_["mean_test_score"]
+    assert grid.best_params_ == grid.cv_results_["params"][int(np.argmax(means))]
     assert grid.best_score_ >= 0.95
     pred = grid.predict([["a", "c", "d"]])
     assert_array_equal(pred[0], ["V", "N", "N"])
@@ -133,11 +134,10 @@ def test_joblib_round_trip(tmp_path, est, X, y):
     for k in est.coefs_:
         assert_array_equal(est.coefs_[k], loaded.coefs_[k])
     # training goes on from the loaded state exactly as from the original
-    if not isinstance(est, RNNRegressor):
-        return
     est.partial_fit(X, y)
     loaded.partial_fit(X, y)
-    assert_array_equal(est.predict(X), loaded.predict(X))
+    for k in est.coefs_:
+        assert_array_equal(est.coefs_[k], loaded.coefs_[k])
 
 
 def test_fitted_classifier_as_a_feature_step():
