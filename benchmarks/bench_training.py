@@ -323,8 +323,10 @@ def gemm_job(lib, job):
     out = []
     for cell in job["cells"]:
         H, T, B = job["hidden"], job["T"], job["batch"]
-        arch = N.Architecture(cell, H, N_CLASSES, input_size=N_FEATURES)
-        params = N.init_params(arch, rng, np.float32)
+        arch = N.Architecture(
+            cell, H, N_CLASSES, input_size=N_FEATURES, dtype=np.float32
+        )
+        params = N.init_params(arch, rng)
         X = rng.standard_normal((T, B, N_FEATURES)).astype(np.float32)
         L = np.full(B, T)
         dout = rng.standard_normal((B, N_CLASSES)).astype(np.float32)

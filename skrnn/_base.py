@@ -25,7 +25,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
-from . import _network
+from . import _losses, _network
 from ._cells import N_GATES
 from ._data import (
     Ragged,
@@ -219,6 +219,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
             bidirectional=self.bidirectional,
             readout=self._readout,
             dropout=self.dropout,
+            dtype=self._float,
         )
 
     def _optimizer_settings(self) -> tuple[type, dict]:
@@ -278,7 +279,7 @@ class BaseRNN(BaseEstimator, metaclass=ABCMeta):
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         self._rng = np.random.default_rng(seed)
         self._arch = self._architecture()
-        self.coefs_ = _network.init_params(self._arch, self._rng, self._float)
+        self.coefs_ = _network.init_params(self._arch, self._rng)
         self._structure = {
             name: getattr(self, name) for name in _STRUCTURE if hasattr(self, name)
         }
@@ -693,7 +694,7 @@ class ManyToOneRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseRNN):
         return tags
 
     def _loss(self, out, targets, lengths, weights, norm):
-        return _network.LOSSES[self._loss_kind](out, targets, weights, norm)
+        return _losses.LOSSES[self._loss_kind](out, targets, weights, norm)
 
     def transform(self, X) -> np.ndarray:
         """The pooled sequence representation that feeds the output layer.

@@ -1,4 +1,4 @@
-"""Recurrent cells (vanilla RNN, LSTM, GRU): forward and backward through time.
+"""Recurrent cells (vanilla RNN, LSTM, GRU): forward, backward and one step.
 
 Every function here works on one layer and one direction over a time-major padded
 batch ``X`` of shape ``(T, B, F)`` whose rows are sorted by *decreasing* length.
@@ -9,13 +9,35 @@ idea). A sequence's final state is its state after its own last step.
 
 Parameters are PyTorch's: ``W_ih`` is ``(G * H, F)``, ``W_hh`` is ``(G * H, H)``,
 ``b_ih`` and ``b_hh`` are ``(G * H,)`` with ``G`` gates stacked in PyTorch's order
-(LSTM ``i, f, g, o``; GRU ``r, z, n``; RNN one block).
+(:data:`CELLS` gives each cell's gates). With input :math:`x_t` and previous
+state :math:`h_{t-1}` (and :math:`c_{t-1}`) the cells compute
 
-``forward`` returns the outputs, the final states and a cache (a plain tuple).
-``backward`` takes gradients on any subset of outputs (every step, or only the
-final state) and returns gradients for the inputs, the initial states and the
+.. math::
+
+    \\text{rnn:}\\quad h_t &= \\tanh(W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh})
+
+    \\text{lstm:}\\quad i_t, f_t, o_t &= \\sigma(W_{i\\cdot} x_t + b_{i\\cdot}
+        + W_{h\\cdot} h_{t-1} + b_{h\\cdot}), \\quad
+    g_t = \\tanh(W_{ig} x_t + b_{ig} + W_{hg} h_{t-1} + b_{hg})
+
+    c_t &= f_t \\odot c_{t-1} + i_t \\odot g_t, \\quad
+    h_t = o_t \\odot \\tanh(c_t)
+
+    \\text{gru:}\\quad r_t, z_t &= \\sigma(W_{i\\cdot} x_t + b_{i\\cdot}
+        + W_{h\\cdot} h_{t-1} + b_{h\\cdot})
+
+    n_t &= \\tanh(W_{in} x_t + b_{in} + r_t \\odot (W_{hn} h_{t-1} + b_{hn})),
+    \\quad h_t = (1 - z_t) \\odot n_t + z_t \\odot h_{t-1}
+
+(the GRU applies the reset gate after the recurrent product, as PyTorch does).
+
+:func:`forward` returns the outputs, the final states and a :class:`LayerCache`.
+:func:`backward` takes gradients on any subset of outputs (every step, or only the
+final states) and returns gradients for the inputs, the initial states and the
 four parameters. Buffers of the cache are reused in place by ``backward``, so a
-cache can be back-propagated once.
+cache can be back-propagated once. :func:`prepare` turns the four parameters into
+the layout the time loop uses, once; :func:`step` advances a batch by one time
+step with prepared weights (sampling and decoding).
 
 Truncated back-propagation through time (``bptt_steps=k``) cuts the gradient
 that flows through the recurrent state: each sequence is split into chunks of
@@ -44,10 +66,45 @@ number of NumPy calls per step matters as much as the arithmetic):
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-CELLS = ("rnn", "lstm", "gru")
-N_GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+
+class CellSpec(NamedTuple):
+    """What defines a cell: its gates (PyTorch's order) and the sigmoid ones."""
+
+    name: str
+    gates: tuple[str, ...]
+    sigmoid_gates: tuple[str, ...]
+    has_cell_state: bool
+    description: str
+
+    @property
+    def n_gates(self) -> int:
+        return len(self.gates)
+
+
+#: The registry of cells: the parameter constraint of the estimators, the tests'
+#: parametrisation and the docs all read it.
+CELLS: dict[str, CellSpec] = {
+    "rnn": CellSpec("rnn", ("h",), (), False, "vanilla recurrent cell with tanh"),
+    "lstm": CellSpec(
+        "lstm",
+        ("i", "f", "g", "o"),
+        ("i", "f", "o"),
+        True,
+        "long short-term memory (Hochreiter & Schmidhuber, 1997)",
+    ),
+    "gru": CellSpec(
+        "gru",
+        ("r", "z", "n"),
+        ("r", "z"),
+        False,
+        "gated recurrent unit (Cho et al., 2014), reset gate after the product",
+    ),
+}
+N_GATES = {name: spec.n_gates for name, spec in CELLS.items()}
 
 
 def batch_sizes_from_lengths(lengths: np.ndarray, n_steps: int) -> np.ndarray:
@@ -108,6 +165,81 @@ def _to_torch_order(A: np.ndarray, order) -> np.ndarray:
     return out
 
 
+def lstm_gates(A: np.ndarray, H: int):
+    """Named views ``o, i, f, g`` of an internal-order LSTM gate block ``(..., 4H)``."""
+    return A[..., :H], A[..., H : 2 * H], A[..., 2 * H : 3 * H], A[..., 3 * H :]
+
+
+def gru_gates(A: np.ndarray, H: int):
+    """Named views ``r, z, n`` of a GRU gate block ``(..., 3H)``."""
+    return A[..., :H], A[..., H : 2 * H], A[..., 2 * H :]
+
+
+class Prepared(NamedTuple):
+    """One layer's weights in the time loop's layout (see the module docstring).
+
+    ``W_ih`` and ``W_hh`` are PyTorch's matrices in the internal gate order
+    (what back-propagation needs); ``W_ih_scaled`` and ``WT`` are the same with
+    the sigmoid rows halved, ``WT`` transposed to a C-contiguous ``(H, G)``;
+    ``bias`` is the combined, halved bias of the input projection; ``b_hn`` is
+    the GRU's recurrent bias of the candidate gate (None for other cells).
+    """
+
+    cell: str
+    hidden_size: int
+    W_ih: np.ndarray
+    W_hh: np.ndarray
+    W_ih_scaled: np.ndarray
+    WT: np.ndarray
+    bias: np.ndarray
+    b_hn: np.ndarray | None
+    order: np.ndarray | None
+
+
+def prepare(cell: str, W_ih, W_hh, b_ih, b_hh) -> Prepared:
+    """Lay out one layer's parameters for :func:`forward` and :func:`step`."""
+    if cell not in CELLS:
+        raise ValueError(f"unknown cell {cell!r}")
+    H = W_hh.shape[1]
+    dtype = W_hh.dtype
+    order, scale, n_sig = _internal(cell, H, dtype)
+    if order is not None:
+        W_ih, W_hh = W_ih[order], W_hh[order]
+        b_ih, b_hh = b_ih[order], b_hh[order]
+    bias = b_ih + b_hh
+    if cell == "gru":
+        bias[2 * H :] = b_ih[2 * H :]
+    # sigmoid rows halved (exact): one tanh activates every gate
+    bias *= scale
+    W_ihs = W_ih * scale[:, None] if n_sig else W_ih
+    # a C-contiguous (H, G) right operand: OpenBLAS's AVX-512 kernels are much
+    # faster on it than on the transposed view
+    WT = np.ascontiguousarray((W_hh * scale[:, None]).T if n_sig else W_hh.T)
+    b_hn = b_hh[2 * H :] if cell == "gru" else None
+    return Prepared(cell, H, W_ih, W_hh, W_ihs, WT, bias, b_hn, order)
+
+
+class LayerCache(NamedTuple):
+    """What :func:`backward` needs from :func:`forward` (its buffers are reused).
+
+    ``XP`` holds the activated gates of every step; ``C`` and ``TC`` the LSTM's
+    cell states and their tanh; ``HN`` the GRU's ``W_hn h + b_hn``.
+    """
+
+    prepared: Prepared
+    X: np.ndarray
+    XP: np.ndarray
+    Y: np.ndarray
+    h0: np.ndarray
+    c0: np.ndarray | None
+    C: np.ndarray | None
+    TC: np.ndarray | None
+    HN: np.ndarray | None
+    lengths: np.ndarray
+    batch_sizes: np.ndarray
+    zero_h0: bool
+
+
 # ----------------------------------------------------------------------------
 # forward
 # ----------------------------------------------------------------------------
@@ -123,6 +255,8 @@ def forward(
     b_hh: np.ndarray,
     h0: np.ndarray | None = None,
     c0: np.ndarray | None = None,
+    *,
+    prepared: Prepared | None = None,
 ):
     """Run one layer over a length-sorted, time-major batch.
 
@@ -133,9 +267,11 @@ def forward(
         Inputs; rows sorted by decreasing ``lengths``. Padded entries are ignored.
     lengths : ndarray of shape (B,)
     W_ih, W_hh, b_ih, b_hh : ndarray
-        Parameters in PyTorch's layout.
+        Parameters in PyTorch's layout (ignored when ``prepared`` is given).
     h0, c0 : ndarray of shape (B, H), default=None
         Initial hidden (and LSTM cell) state; zeros when None.
+    prepared : Prepared, default=None
+        The parameters already laid out by :func:`prepare`.
 
     Returns
     -------
@@ -145,15 +281,16 @@ def forward(
         Final hidden state of every sequence.
     c_n : ndarray of shape (B, H) or None
         Final LSTM cell state (None for the other cells).
-    cache : tuple
+    cache : LayerCache
         What :func:`backward` needs.
     """
-    if cell not in N_GATES:
-        raise ValueError(f"unknown cell {cell!r}")
+    if prepared is None:
+        prepared = prepare(cell, W_ih, W_hh, b_ih, b_hh)
     T, B, F = X.shape
-    H = W_hh.shape[1]
-    G = W_hh.shape[0]
-    dtype = W_hh.dtype
+    H = prepared.hidden_size
+    WT = prepared.WT
+    G = WT.shape[1]
+    dtype = WT.dtype
     lengths = np.asarray(lengths, dtype=np.intp)
     bs = batch_sizes_from_lengths(lengths, T)
     ns = bs.tolist()
@@ -165,26 +302,14 @@ def forward(
     if cell == "lstm" and c0 is None:
         c0 = np.zeros((B, H), dtype=dtype)
 
-    order, scale, n_sig = _internal(cell, H, dtype)
-    if order is not None:
-        W_ih, W_hh = W_ih[order], W_hh[order]
-        b_ih, b_hh = b_ih[order], b_hh[order]
-    bias = b_ih + b_hh
-    if cell == "gru":
-        bias[2 * H :] = b_ih[2 * H :]
-    # sigmoid rows halved (exact): one tanh activates every gate
-    bias *= scale
-    W_ihs = W_ih * scale[:, None] if n_sig else W_ih
-    # a C-contiguous (H, G) right operand: OpenBLAS's AVX-512 kernels are much
-    # faster on it than on the transposed view
-    WT = np.ascontiguousarray((W_hh * scale[:, None]).T if n_sig else W_hh.T)
-
     # Input projection of every step in one GEMM.
-    XP = np.matmul(X.reshape(T * B, F), W_ihs.T).reshape(T, B, G)
-    XP += bias
+    XP = np.matmul(X.reshape(T * B, F), prepared.W_ih_scaled.T).reshape(T, B, G)
+    XP += prepared.bias
 
     Y = np.zeros((T, B, H), dtype=dtype)
     tmp = np.empty((B, G), dtype=dtype)
+    C = TC = HN = None
+    c_n = None
     if cell == "rnn":
         for t in range(n_run):
             n = ns[t]
@@ -194,8 +319,6 @@ def forward(
             elif not zero_h0:
                 a += np.matmul(h0[:n], WT, out=tmp[:n])
             np.tanh(a, out=Y[t, :n])
-        extra = None
-        c_n = None
     elif cell == "lstm":
         C = np.zeros((T, B, H), dtype=dtype)
         TC = np.zeros((T, B, H), dtype=dtype)
@@ -211,22 +334,22 @@ def forward(
                     a += np.matmul(h0[:n], WT, out=tmp[:n])
                 c_prev = c0[:n]
             np.tanh(a, out=a)
-            s = a[:, :H3]
-            s *= 0.5
-            s += 0.5
+            sig = a[:, :H3]  # o, i, f
+            sig *= 0.5
+            sig += 0.5
+            o, i, f, g = lstm_gates(a, H)
             c = C[t, :n]
-            np.multiply(a[:, 2 * H : H3], c_prev, out=c)
+            np.multiply(f, c_prev, out=c)
             ig = tmp[:n, :H]
-            np.multiply(a[:, H : 2 * H], a[:, H3:], out=ig)
+            np.multiply(i, g, out=ig)
             c += ig
             tc = TC[t, :n]
             np.tanh(c, out=tc)
-            np.multiply(a[:, :H], tc, out=Y[t, :n])
-        extra = (C, TC)
+            np.multiply(o, tc, out=Y[t, :n])
         c_n = final_rows(C, lengths, c0)
     else:  # gru
         HN = np.zeros((T, B, H), dtype=dtype)
-        b_hn = b_hh[2 * H :]
+        b_hn = prepared.b_hn
         H2 = 2 * H
         for t in range(n_run):
             n = ns[t]
@@ -239,22 +362,77 @@ def forward(
             np.tanh(rz, out=rz)
             rz *= 0.5
             rz += 0.5
+            r, z, nn = gru_gates(a, H)
             hn = HN[t, :n]
             np.add(hp[:, H2:], b_hn, out=hn)
-            nn = a[:, H2:]
             rhn = hp[:, :H]
-            np.multiply(a[:, :H], hn, out=rhn)
+            np.multiply(r, hn, out=rhn)
             nn += rhn
             np.tanh(nn, out=nn)
             # h = n + z * (h_prev - n)
             y = Y[t, :n]
             np.subtract(h_prev, nn, out=y)
-            y *= a[:, H:H2]
+            y *= z
             y += nn
-        extra = HN
-        c_n = None
-    cache = (cell, X, XP, Y, h0, c0, extra, lengths, bs, zero_h0)
+    cache = LayerCache(prepared, X, XP, Y, h0, c0, C, TC, HN, lengths, bs, zero_h0)
     return Y, final_rows(Y, lengths, h0), c_n, cache
+
+
+def step(
+    prepared: Prepared,
+    x: np.ndarray,
+    h: np.ndarray,
+    c: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Advance every row of a batch by one time step.
+
+    Parameters
+    ----------
+    prepared : Prepared
+        The layer's weights, from :func:`prepare` (once per sampling or decoding
+        run, not once per step).
+    x : ndarray of shape (B, F)
+        This step's inputs.
+    h, c : ndarray of shape (B, H)
+        The previous hidden (and LSTM cell) state.
+
+    Returns
+    -------
+    h, c : ndarray of shape (B, H)
+        The new states (``c`` is None for cells without a cell state). Equal to
+        one step of :func:`forward` up to the rounding of the input GEMM.
+    """
+    H = prepared.hidden_size
+    a = np.matmul(x, prepared.W_ih_scaled.T)
+    a += prepared.bias
+    cell = prepared.cell
+    if cell == "rnn":
+        a += h @ prepared.WT
+        return np.tanh(a, out=a), None
+    if cell == "lstm":
+        a += h @ prepared.WT
+        np.tanh(a, out=a)
+        sig = a[:, : 3 * H]
+        sig *= 0.5
+        sig += 0.5
+        o, i, f, g = lstm_gates(a, H)
+        c_new = f * c
+        c_new += i * g
+        return o * np.tanh(c_new), c_new
+    hp = h @ prepared.WT
+    rz = a[:, : 2 * H]
+    rz += hp[:, : 2 * H]
+    np.tanh(rz, out=rz)
+    rz *= 0.5
+    rz += 0.5
+    r, z, nn = gru_gates(a, H)
+    hn = hp[:, 2 * H :] + prepared.b_hn
+    nn += r * hn
+    np.tanh(nn, out=nn)
+    h_new = h - nn
+    h_new *= z
+    h_new += nn
+    return h_new, None
 
 
 # ----------------------------------------------------------------------------
@@ -271,9 +449,7 @@ def _zero_padding(D: np.ndarray, ns: list) -> None:
 
 
 def backward(
-    W_ih: np.ndarray,
-    W_hh: np.ndarray,
-    cache,
+    cache: LayerCache,
     dY: np.ndarray | None = None,
     dh_n: np.ndarray | None = None,
     dc_n: np.ndarray | None = None,
@@ -285,9 +461,7 @@ def backward(
 
     Parameters
     ----------
-    W_ih, W_hh : ndarray
-        The weights used in :func:`forward`.
-    cache : tuple
+    cache : LayerCache
         As returned by :func:`forward`; its buffers are overwritten.
     dY : ndarray of shape (T, B, H), default=None
         Gradient of the loss with respect to every output (zeros at padding).
@@ -302,20 +476,22 @@ def backward(
     -------
     dX : ndarray of shape (T, B, F) or None
     dh0 : ndarray of shape (B, H)
+        Gradient with respect to the initial hidden state (rows of sequences
+        with zero steps pass ``dh_n`` straight through).
     dc0 : ndarray of shape (B, H) or None
+        Gradient with respect to the initial LSTM cell state.
     grads : tuple of ndarray
-        Gradients for ``W_ih``, ``W_hh``, ``b_ih``, ``b_hh``.
+        Gradients for ``W_ih``, ``W_hh``, ``b_ih``, ``b_hh`` (PyTorch's order).
     """
-    cell, X, XP, Y, h0, c0, extra, lengths, bs, zero_h0 = cache
+    prepared, X, XP, Y, h0, c0, C, TC, HN, lengths, bs, zero_h0 = cache
+    cell = prepared.cell
+    W_ih, W_hh, order = prepared.W_ih, prepared.W_hh, prepared.order
     T, B, F = X.shape
-    H = W_hh.shape[1]
+    H = prepared.hidden_size
     G = W_hh.shape[0]
     dtype = W_hh.dtype
     ns = bs.tolist()
     n_run = int(np.count_nonzero(bs))
-    order, _, _ = _internal(cell, H, dtype)
-    if order is not None:
-        W_ih, W_hh = W_ih[order], W_hh[order]
     keep = _keep_mask(lengths, T, bptt_steps)
     if keep is not None:
         keep = keep.astype(dtype)[:, :, None]
@@ -344,7 +520,6 @@ def backward(
                 g *= keep[t, :n]
 
     elif cell == "lstm":
-        C, TC = extra
         dc = (
             np.zeros((B, H), dtype=dtype)
             if dc_n is None
@@ -401,7 +576,6 @@ def backward(
         dc0 = dc
 
     else:  # gru
-        HN = extra
         # XP holds the activations r, z, n and HN holds W_hn h + b_hn. Before the
         # loop, for every step:
         #   r-slot <- hn r (1 - r)             (d_r = d_n * this)

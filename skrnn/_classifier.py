@@ -13,7 +13,7 @@ from sklearn.utils.validation import (
 
 from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC, POOLING_DOC, ManyToOneRNN
 from ._data import Ragged
-from ._network import output_activation
+from ._losses import output_activation
 
 
 class RNNClassifier(ClassifierMixin, ManyToOneRNN):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import _fit_context
 
-from . import _network
+from . import _losses
 from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC, BaseRNN
 from ._data import Ragged, encode_tags, validate_tag_targets
 
@@ -102,12 +102,7 @@ class RNNSequenceTagger(BaseRNN):
         return np.asarray(lengths, dtype=np.float64)
 
     def _loss(self, out, targets, lengths, weights, norm):
-        mask = _network.step_mask(lengths, out.shape[0])
-        w = np.broadcast_to(weights[None, :], mask.shape)[mask]
-        loss, d = _network.softmax_cross_entropy(out[mask], targets[mask], w, norm)
-        dout = np.zeros_like(out)
-        dout[mask] = d
-        return loss, dout
+        return _losses.masked_loss("softmax", out, targets, lengths, weights, norm)
 
     def _validation_score(self, X: Ragged, targets: Ragged) -> float:
         pred = self._forward_sequences(X)
@@ -178,7 +173,7 @@ class RNNSequenceTagger(BaseRNN):
         """
         X = self._validate_for_predict(X)
         return [
-            _network.output_activation("softmax", out)
+            _losses.output_activation("softmax", out)
             for out in self._forward_sequences(X)
         ]
 

@@ -8,6 +8,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from skrnn import _network as N
+from skrnn._losses import step_mask
 
 from .conftest import requires_torch
 
@@ -31,13 +32,14 @@ def _case(cell, num_layers, bidirectional, readout, dtype, seed, embedding=False
         num_layers=num_layers,
         bidirectional=bidirectional,
         readout=readout,
+        dtype=dtype,
     )
-    params = N.init_params(arch, rng, dtype)
+    params = N.init_params(arch, rng)
     if embedding:
         X = rng.integers(0, 11, size=(T, B))
     else:
         X = rng.standard_normal((T, B, F)).astype(dtype)
-        X[~N.step_mask(lengths, T)] = 0
+        X[~step_mask(lengths, T)] = 0
     return arch, params, X, lengths, rng
 
 
