@@ -9,7 +9,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from skrnn import _cells
-from skrnn import _losses as L
+from skrnn import _losses as losses
 from skrnn import _network as N
 
 from .conftest import requires_torch
@@ -47,7 +47,7 @@ def _setup(
     out, _ = N.forward(params, arch, X, LENGTHS)
     weights = rng.standard_normal(out.shape)
     if readout == "sequence":
-        weights *= L.step_mask(LENGTHS, T)[:, :, None]
+        weights *= losses.step_mask(LENGTHS, T)[:, :, None]
     return arch, params, X, weights
 
 
@@ -203,13 +203,13 @@ def test_extreme_preactivations_are_finite_and_silent(cell, dtype):
         warnings.simplefilter("error")
         out, cache = N.forward(params, arch, X, lengths)
         assert np.isfinite(out).all()
-        mask = L.step_mask(lengths, 6)
+        mask = losses.step_mask(lengths, 6)
         logits = out[mask]
         y = rng.integers(0, 3, len(logits))
         for loss_fn, target in [
-            (L.softmax_cross_entropy, y),
-            (L.logistic_loss, np.eye(3)[y]),
-            (L.squared_loss, np.eye(3)[y]),
+            (losses.softmax_cross_entropy, y),
+            (losses.logistic_loss, np.eye(3)[y]),
+            (losses.squared_loss, np.eye(3)[y]),
         ]:
             loss, d = loss_fn(logits, target)
             assert np.isfinite(loss) and np.isfinite(d).all()
@@ -218,7 +218,7 @@ def test_extreme_preactivations_are_finite_and_silent(cell, dtype):
         grads = N.backward(params, arch, dout, cache)
         assert all(np.isfinite(g).all() for g in grads.values())
         for kind in ("softmax", "logistic"):
-            p = L.output_activation(kind, logits)
+            p = losses.output_activation(kind, logits)
             assert np.isfinite(p).all() and (p >= 0).all() and (p <= 1).all()
 
 
@@ -233,7 +233,7 @@ def test_loss_gradients_match_central_differences(name):
         y = rng.integers(0, 2, (5, 3)).astype(float)
     else:
         y = rng.standard_normal((5, 3))
-    fn = L.LOSSES[name]
+    fn = losses.LOSSES[name]
     loss, grad = fn(logits, y, w, norm=4.0)
     num = np.zeros_like(logits)
     for idx in np.ndindex(*logits.shape):
@@ -248,15 +248,15 @@ def test_loss_gradients_match_central_differences(name):
 
 def test_losses_by_hand():
     logits = np.array([[2.0, 0.0], [0.0, 0.0]])
-    loss, _ = L.softmax_cross_entropy(logits, np.array([0, 1]))
+    loss, _ = losses.softmax_cross_entropy(logits, np.array([0, 1]))
     expected = 0.5 * (np.log(1 + np.exp(-2.0)) + np.log(2.0))
     assert_allclose(loss, expected, rtol=1e-14)
-    loss, _ = L.logistic_loss(np.array([[0.0], [3.0]]), np.array([[1.0], [0.0]]))
+    loss, _ = losses.logistic_loss(np.array([[0.0], [3.0]]), np.array([[1.0], [0.0]]))
     assert_allclose(loss, 0.5 * (np.log(2) + np.log1p(np.exp(3.0))), rtol=1e-14)
-    loss, _ = L.squared_loss(np.array([[1.0, 2.0]]), np.array([[0.0, 0.0]]))
+    loss, _ = losses.squared_loss(np.array([[1.0, 2.0]]), np.array([[0.0, 0.0]]))
     assert_allclose(loss, 0.5 * (1 + 4) / 2)
     # large logits: no overflow
-    loss, g = L.logistic_loss(np.array([[1e4], [-1e4]]), np.array([[0.0], [1.0]]))
+    loss, g = losses.logistic_loss(np.array([[1e4], [-1e4]]), np.array([[0.0], [1.0]]))
     assert_allclose(loss, 1e4)
     assert_allclose(g, [[0.5], [-0.5]])
 

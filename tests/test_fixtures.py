@@ -29,7 +29,9 @@ def test_bit_identical_to_recorded(name):
         est.partial_fit(X, y)
     now = record_fixtures.outputs(est, X)
     expected = {
-        k.split("/", 1)[1]: RECORDED[k] for k in RECORDED.files if k.startswith(name + "/")
+        k.split("/", 1)[1]: RECORDED[k]
+        for k in RECORDED.files
+        if k.startswith(name + "/")
     }
     assert sorted(now) == sorted(expected)
     for key, value in expected.items():

@@ -33,7 +33,10 @@ def data(form: str, n: int = 24, seed: int = 0):
     elif form == "ragged":
         X = [rng.normal(size=(int(rng.integers(2, 9)), 2)) for _ in range(n)]
     elif form == "chars":
-        X = ["".join(rng.choice(list("abcde"), size=rng.integers(2, 9))) for _ in range(n)]
+        X = [
+            "".join(rng.choice(list("abcde"), size=rng.integers(2, 9)))
+            for _ in range(n)
+        ]
     else:
         X = [list(rng.choice(WORDS, size=rng.integers(2, 8))) for _ in range(n)]
     return X
@@ -50,8 +53,16 @@ def lengths_of(X):
 CONFIGS = {
     # name: (estimator, input form, parameters)
     "clf_lstm_2d": ("clf", "2d", dict(cell="lstm")),
-    "clf_gru_bi_mean": ("clf", "3d", dict(cell="gru", bidirectional=True, pooling="mean")),
-    "clf_rnn_2layer_max": ("clf", "ragged", dict(cell="rnn", num_layers=2, pooling="max")),
+    "clf_gru_bi_mean": (
+        "clf",
+        "3d",
+        dict(cell="gru", bidirectional=True, pooling="mean"),
+    ),
+    "clf_rnn_2layer_max": (
+        "clf",
+        "ragged",
+        dict(cell="rnn", num_layers=2, pooling="max"),
+    ),
     "clf_lstm_tokens_drop": (
         "clf",
         "tokens",
