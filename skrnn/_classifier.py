@@ -11,9 +11,10 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC, POOLING_DOC, ManyToOneRNN
-from ._data import Ragged
+from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC, POOLING_DOC
 from ._losses import output_activation
+from ._ragged import Ragged
+from ._supervised import ManyToOneRNN
 
 
 class RNNClassifier(ClassifierMixin, ManyToOneRNN):
@@ -135,7 +136,7 @@ class RNNClassifier(ClassifierMixin, ManyToOneRNN):
             return None
         return targets.ravel()
 
-    def _validation_score(self, X: Ragged, targets) -> float:
+    def _score_targets(self, X: Ragged, targets) -> float:
         out = self._forward_many_to_one(X)
         if self._loss_kind == "softmax":
             return float(np.mean(out.argmax(axis=1) == targets))

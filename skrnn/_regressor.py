@@ -7,8 +7,9 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_array, check_consistent_length
 
-from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC, POOLING_DOC, ManyToOneRNN
-from ._data import Ragged
+from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC, POOLING_DOC
+from ._ragged import Ragged
+from ._supervised import ManyToOneRNN
 
 
 class RNNRegressor(RegressorMixin, ManyToOneRNN):
@@ -77,7 +78,7 @@ class RNNRegressor(RegressorMixin, ManyToOneRNN):
             )
         return Y
 
-    def _validation_score(self, X: Ragged, targets) -> float:
+    def _score_targets(self, X: Ragged, targets) -> float:
         return float(r2_score(targets, self._forward_many_to_one(X)))
 
     @_fit_context(prefer_skip_nested_validation=True)

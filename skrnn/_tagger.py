@@ -6,11 +6,13 @@ import numpy as np
 from sklearn.base import _fit_context
 
 from . import _losses
-from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC, BaseRNN
-from ._data import Ragged, encode_tags, validate_tag_targets
+from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC
+from ._ragged import Ragged
+from ._supervised import SupervisedRNN
+from ._targets import encode_tags, validate_tag_targets
 
 
-class RNNSequenceTagger(BaseRNN):
+class RNNSequenceTagger(SupervisedRNN):
     __doc__ = f"""Recurrent neural network sequence tagger (many-to-many, aligned).
 
     Predicts one label per time step, for instance part-of-speech tags of the
@@ -104,7 +106,7 @@ class RNNSequenceTagger(BaseRNN):
     def _loss(self, out, targets, lengths, weights, norm):
         return _losses.masked_loss("softmax", out, targets, lengths, weights, norm)
 
-    def _validation_score(self, X: Ragged, targets: Ragged) -> float:
+    def _score_targets(self, X: Ragged, targets: Ragged) -> float:
         pred = self._forward_sequences(X)
         hits = np.concatenate([p.argmax(axis=1) for p in pred]) == targets.data
         return float(hits.mean())

@@ -11,7 +11,8 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._data import _split, _validate, float_dtype
+from ._input import SequenceInputMixin, float_dtype
+from ._ragged import split
 
 __all__ = ["SequenceScaler", "Tokenizer", "sliding_windows"]
 
@@ -150,7 +151,7 @@ def _check_documents(X) -> list:
     return documents
 
 
-class SequenceScaler(TransformerMixin, BaseEstimator):
+class SequenceScaler(SequenceInputMixin, TransformerMixin, BaseEstimator):
     """Standardize each feature over all time steps of all sequences.
 
     Every real time step of every sequence counts as one observation of the
@@ -239,9 +240,10 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
             Fitted scaler.
         """
         self._validate_params()
-        data = _validate(
-            self, X, reset=True, dtype=float_dtype(X), categorical=False
-        ).ragged.data
+        ragged, _ = self._validate_input(
+            X, reset=True, dtype=float_dtype(X), categorical=False
+        )
+        data = ragged.data
         self.mean_ = data.mean(axis=0, dtype=np.float64)
         self.var_ = data.var(axis=0, dtype=np.float64)
         if self.with_std:
@@ -288,8 +290,9 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
     def _apply(self, X, *, inverse: bool):
         check_is_fitted(self)
         dtype = float_dtype(X)
-        checked = _validate(self, X, reset=False, dtype=dtype, categorical=False)
-        ragged = checked.ragged
+        ragged, checked = self._validate_input(
+            X, reset=False, dtype=dtype, categorical=False
+        )
         data = np.array(ragged.data, dtype=dtype)  # a copy: X stays untouched
         mean = self.mean_.astype(dtype) if self.with_mean else None
         scale = self.scale_.astype(dtype) if self.scale_ is not None else None
@@ -311,7 +314,7 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
             out = np.full((len(ragged), n_steps, data.shape[1]), np.nan, dtype=dtype)
             out[np.arange(n_steps) < lengths[:, None]] = data
             return out
-        sequences = _split(data, lengths)
+        sequences = split(data, lengths)
         return [
             s[:, 0] if one_d else s
             for s, one_d in zip(sequences, checked.one_d, strict=True)

@@ -1,4 +1,5 @@
-"""Tests for skrnn._data: input forms, validation messages, padding, batches."""
+"""Tests of the data modules (skrnn._input, _ragged, _vocabulary, _targets): input
+forms, validation messages, padding, batches."""
 
 import pickle
 import re
@@ -13,24 +14,23 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from skrnn._data import (
-    Ragged,
-    encode_tags,
-    make_batches,
-    prediction_batches,
-    unpad,
-    validate_sequences,
-    validate_tag_targets,
-)
+from skrnn._input import SequenceInputMixin
+from skrnn._ragged import Ragged, make_batches, prediction_batches, unpad
+from skrnn._targets import encode_tags, validate_tag_targets
 
 pd = pytest.importorskip("pandas")
 
 
-class Est(BaseEstimator):
+class Est(SequenceInputMixin, BaseEstimator):
     """A stand-in estimator with the one parameter the validation reads."""
 
     def __init__(self, min_frequency=1):
         self.min_frequency = min_frequency
+
+
+def validate_sequences(est, X, *, reset, dtype):
+    """What an estimator's fit (reset) or predict does with X."""
+    return est._validate_input(X, reset=reset, dtype=dtype)[0]
 
 
 def _random_sequences(rng, n=7, n_features=3, max_len=9):
@@ -148,9 +148,9 @@ def test_2d_form_array_list_and_dataframe():
         assert_array_equal(r.lengths, [4] * 5)
         assert_allclose(r.data[:, 0], X.ravel())
         assert est.n_features_in_ == 4
-        assert est._n_step_features == 1
-        assert est._fit_2d is True
-        assert est._input_kind == "numeric"
+        assert est._input.n_step_features == 1
+        assert est._input.two_d is True
+        assert est._input.kind == "numeric"
         assert not hasattr(est, "feature_names_in_")
     est = Est()
     df = pd.DataFrame(X, columns=list("abcd"))
@@ -171,8 +171,8 @@ def test_3d_form_trailing_nan_is_padding():
     expected = np.concatenate([X[0, :3], X[1], X[2, :1]])
     assert_array_equal(r.data, expected)
     assert est.n_features_in_ == 2
-    assert est._n_step_features == 2
-    assert est._fit_2d is False
+    assert est._input.n_step_features == 2
+    assert est._input.two_d is False
     assert_array_equal(X, X_before)  # not modified
 
 
@@ -194,7 +194,7 @@ def test_ragged_form_1d_and_2d_samples():
     # A list of equal-length arrays is ragged as well (not the 2-D form).
     est = Est()
     validate_sequences(est, [np.ones(3), np.ones(3)], reset=True, dtype=float)
-    assert est._fit_2d is False
+    assert est._input.two_d is False
     assert est.n_features_in_ == 1
     # Nested lists of numbers with different lengths are ragged.
     r = validate_sequences(Est(), [[1, 2, 3], [4]], reset=True, dtype=float)
@@ -216,7 +216,7 @@ def test_chars_form_and_vocabulary():
     assert r.data.dtype == np.intp
     assert_array_equal(r.data, [1, 2, 3, 1, 3, 1, 2, 1])
     assert_array_equal(r.lengths, [4, 3, 1])
-    assert est._input_kind == "categorical"
+    assert est._input.kind == "chars"
     assert not hasattr(est, "n_features_in_")
     r = validate_sequences(est, ["abz\U0001f600"], reset=False, dtype=float)
     assert_array_equal(r.data, [1, 2, 0, 0])
@@ -367,7 +367,7 @@ def test_failed_fit_does_not_record_state():
     est = Est()
     with pytest.raises(ValueError):
         validate_sequences(est, [np.ones(2), np.ones(0)], reset=True, dtype=float)
-    assert not hasattr(est, "_input_kind")
+    assert not hasattr(est, "_input")
 
 
 # --------------------------------------------------------------------------
@@ -456,7 +456,7 @@ def test_predict_kind_must_match(fit_X, X, match):
 # --------------------------------------------------------------------------
 
 
-class NearestMeanSequenceClassifier(ClassifierMixin, BaseEstimator):
+class NearestMeanSequenceClassifier(SequenceInputMixin, ClassifierMixin, BaseEstimator):
     """Classifies sequences by the mean and the last value of each feature."""
 
     def __init__(self, min_frequency=1):

@@ -14,7 +14,8 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import GridSearchCV, cross_val_score
 
-from skrnn._data import validate_sequences, validate_tag_targets
+from skrnn._input import SequenceInputMixin
+from skrnn._targets import validate_tag_targets
 from skrnn.metrics import (
     flat_accuracy_score,
     flat_classification_report,
@@ -207,7 +208,7 @@ def test_misaligned_sequences_name_the_first_mismatch(metric, y_true, y_pred, ma
 # --------------------------------------------------------------------------
 
 
-class MostFrequentTagger(BaseEstimator):
+class MostFrequentTagger(SequenceInputMixin, BaseEstimator):
     """Tags each token with its most frequent tag in training (or `default`)."""
 
     def __init__(self, min_frequency=1, default="NOUN"):
@@ -215,7 +216,7 @@ class MostFrequentTagger(BaseEstimator):
         self.default = default
 
     def fit(self, X, y):
-        r = validate_sequences(self, X, reset=True, dtype=np.float64)
+        r, _ = self._validate_input(X, reset=True, dtype=np.float64)
         y = validate_tag_targets(y, r, name=type(self).__name__)
         self.classes_, tags = np.unique(np.concatenate(y), return_inverse=True)
         counts = np.zeros((len(self.vocabulary_) + 1, len(self.classes_)))
@@ -226,7 +227,7 @@ class MostFrequentTagger(BaseEstimator):
         return self
 
     def predict(self, X):
-        r = validate_sequences(self, X, reset=False, dtype=np.float64)
+        r, _ = self._validate_input(X, reset=False, dtype=np.float64)
         return [self.table_[ids] for ids in r.to_list()]
 
 

@@ -14,7 +14,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 
-from skrnn._data import validate_sequences
+from skrnn._input import SequenceInputMixin
 from skrnn.preprocessing import SequenceScaler, Tokenizer, sliding_windows
 
 pd = pytest.importorskip("pandas")
@@ -27,14 +27,14 @@ DOCS = [
 ]
 
 
-class FirstTokenClassifier(ClassifierMixin, BaseEstimator):
+class FirstTokenClassifier(SequenceInputMixin, ClassifierMixin, BaseEstimator):
     """Predicts the most common label of the first token: a tiny token model."""
 
     def __init__(self, min_frequency=1):
         self.min_frequency = min_frequency
 
     def fit(self, X, y):
-        r = validate_sequences(self, X, reset=True, dtype=np.float64)
+        r, _ = self._validate_input(X, reset=True, dtype=np.float64)
         self.classes_, y = np.unique(y, return_inverse=True)
         first = r.data[r.offsets[:-1]]
         votes = np.zeros((len(self.vocabulary_) + 1, len(self.classes_)))
@@ -44,21 +44,21 @@ class FirstTokenClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         check_is_fitted(self)
-        r = validate_sequences(self, X, reset=False, dtype=np.float64)
+        r, _ = self._validate_input(X, reset=False, dtype=np.float64)
         return self.classes_[self.table_[r.data[r.offsets[:-1]]]]
 
 
-class MeanThresholdClassifier(ClassifierMixin, BaseEstimator):
+class MeanThresholdClassifier(SequenceInputMixin, ClassifierMixin, BaseEstimator):
     """Predicts 1 when a sequence's mean exceeds the overall mean."""
 
     def fit(self, X, y):
-        r = validate_sequences(self, X, reset=True, dtype=np.float64)
+        r, _ = self._validate_input(X, reset=True, dtype=np.float64)
         self.classes_ = np.unique(y)
         self.threshold_ = r.data.mean()
         return self
 
     def predict(self, X):
-        r = validate_sequences(self, X, reset=False, dtype=np.float64)
+        r, _ = self._validate_input(X, reset=False, dtype=np.float64)
         X, lengths = r.pad()
         means = X.sum(axis=(0, 2)) / lengths
         return self.classes_[(means > self.threshold_).astype(int)]

@@ -1,0 +1,646 @@
+"""The five input forms of ``X``: recognised, validated, turned into one ragged
+form.
+
+:func:`check_sequences` tells which of the accepted forms ``X`` is in and
+validates it with error messages that name the offending sample and time step.
+Numeric input comes back as a float :class:`~skrnn._ragged.Ragged`; characters
+and tokens come back as :class:`~skrnn._vocabulary.Tokens`, which a
+:class:`~skrnn._vocabulary.Vocabulary` encodes. Nothing here changes an
+estimator: :class:`SequenceInputMixin` is the estimators' side, which records
+what ``fit`` saw (the form, the features, the vocabulary) and checks later input
+against it.
+
+Rules for telling the forms apart
+---------------------------------
+The rules are applied in this order; the first that matches decides.
+
+* A scipy sparse matrix is rejected the way scikit-learn rejects it.
+* A single ``str`` is rejected: ``X`` is a collection of samples.
+* ``numpy.ndarray``:
+
+  - dtype ``str``/``bytes``, 1-D: form 4 (each string is a sequence of
+    characters); 2-D: form 5 (each row is a sequence of tokens).
+  - dtype ``object`` and 1-D: a collection of samples, classified like a list
+    (below).
+  - 3-D: form 2 (``(n_samples, n_timesteps, n_features)``; trailing all-NaN
+    steps are padding).
+  - anything else (0-D, 1-D numeric, 2-D of any other dtype including object):
+    form 1, validated by scikit-learn's :func:`~sklearn.utils.validation.
+    validate_data`, which gives scikit-learn's own messages (for instance
+    "Expected 2D array, got 1D array instead").
+
+* ``list`` or ``tuple``: each element is classified as a ``str``, a token
+  sequence (a list, tuple or array whose first item is a ``str``), a numeric
+  sequence (an ``ndarray``, or a list/tuple of anything else), or a scalar.
+
+  - all ``str``: form 4; all token sequences: form 5;
+  - all scalars: a 1-D array, which is an error (scikit-learn's message);
+  - at least one element is an ``ndarray``: form 3 (ragged), whatever the
+    shapes;
+  - only nested lists/tuples of numbers: if ``np.asarray`` makes them
+    rectangular they are form 1 (2-D) or form 2 (3-D); if their shapes differ
+    they are form 3 (ragged). Both readings agree: a 2-D array and a list of
+    1-D sequences are both univariate sequences.
+  - any other mixture (strings with arrays, characters with tokens, scalars
+    with sequences) is an error naming one sample of each kind.
+
+* Any other array-like (a pandas ``DataFrame``, ``Series``, or an object with
+  ``__array__``): a 1-D object or string column is classified like a list; a
+  3-D result is form 2; everything else is form 1 (so a ``DataFrame`` keeps
+  its column names for ``feature_names_in_``).
+
+A 1-D sample ``(T_i,)`` inside a list is a univariate sequence with one
+feature per step.
+"""
+
+from __future__ import annotations
+
+import numbers
+from itertools import chain
+from typing import NamedTuple
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import _get_feature_names, check_array, validate_data
+
+from ._ragged import Ragged, locate
+from ._vocabulary import UNKNOWN, Tokens, Vocabulary
+
+__all__ = [
+    "CheckedInput",
+    "InputRecord",
+    "SequenceInputMixin",
+    "check_sequences",
+    "float_dtype",
+]
+
+_NUMERIC_FORMS = ("2d", "3d", "ragged")
+_KIND_WORDS = {
+    "str": "a str",
+    "tokens": "a sequence of str tokens",
+    "numeric": "a numeric sequence",
+    "scalar": "a scalar",
+}
+
+
+def _empty_error(i: int) -> ValueError:
+    return ValueError(
+        f"X[{i}] is an empty sequence (0 time steps); every sample needs at "
+        "least one time step."
+    )
+
+
+def _classify(x, i: int) -> str:
+    """The kind of one element of a list-like X; raise for empty samples."""
+    if isinstance(x, str):
+        if not x:
+            raise _empty_error(i)
+        return "str"
+    if isinstance(x, (bytes, dict, set)) or x is None:
+        raise ValueError(
+            f"X[{i}] is a {type(x).__name__}; a sample must be a str, a "
+            "sequence of str tokens or a numeric sequence."
+        )
+    if isinstance(x, np.ndarray):
+        if x.ndim == 0:
+            return "scalar"
+        if x.shape[0] == 0:
+            raise _empty_error(i)
+        if x.dtype.kind in "US":
+            return "tokens"
+        if x.dtype == object and isinstance(x.flat[0], str):
+            return "tokens"
+        return "numeric"
+    if isinstance(x, (list, tuple)):
+        if len(x) == 0:
+            raise _empty_error(i)
+        return "tokens" if isinstance(x[0], str) else "numeric"
+    if isinstance(x, (numbers.Number, np.generic)):
+        return "scalar"
+    if hasattr(x, "__array__"):  # pandas objects and other array-likes
+        return _classify(np.asarray(x), i)
+    raise ValueError(
+        f"X[{i}] is a {type(x).__name__}; a sample must be a str, a sequence "
+        "of str tokens or a numeric sequence."
+    )
+
+
+def _detect_list(X, name: str):
+    """Classify a list-like X; return (form, payload)."""
+    n = len(X)
+    if n == 0:
+        raise ValueError(
+            "Found array with 0 sample(s) (shape=(0,)) while a minimum of 1 is "
+            f"required by {name}."
+        )
+    first_of = {}
+    has_array = False
+    for i, x in enumerate(X):
+        kind = _classify(x, i)
+        first_of.setdefault(kind, i)
+        has_array = has_array or not isinstance(x, (list, tuple))
+    kinds = list(first_of)  # in order of first appearance
+    if len(kinds) > 1:
+        a, b = sorted(kinds, key=first_of.get)[:2]
+        raise ValueError(
+            f"X mixes kinds of samples: X[{first_of[a]}] is {_KIND_WORDS[a]} but "
+            f"X[{first_of[b]}] is {_KIND_WORDS[b]}. All samples must be of one "
+            "kind: str (characters), token sequences, or numeric sequences."
+        )
+    kind = kinds[0]
+    if kind == "str":
+        return "chars", X
+    if kind == "tokens":
+        return "tokens", X
+    if kind == "scalar":
+        # A 1-D array of numbers: let scikit-learn say "Expected 2D array".
+        return "2d", X
+    if has_array:
+        return "ragged", X
+    try:
+        arr = np.asarray(X)
+    except ValueError:  # inhomogeneous nesting: sequences of different shapes
+        return "ragged", X
+    if arr.dtype.kind in "US":
+        for i, x in enumerate(X):
+            if any(isinstance(v, str) for v in np.ravel(np.asarray(x, dtype=object))):
+                raise _non_numeric(i, "a numeric sequence holds str items.")
+    if arr.ndim == 2:
+        return "2d", arr
+    if arr.ndim == 3:
+        return "3d", arr
+    return "ragged", X
+
+
+def _detect_form(X, name: str):
+    """Tell which of the five forms X is in; return (form, payload)."""
+    if sp.issparse(X):
+        return "2d", X
+    if isinstance(X, (str, bytes)):
+        raise ValueError(
+            f"{name} expects a collection of sequences, but X is a single "
+            f"{type(X).__name__}. Wrap it in a list: [X]."
+        )
+    if isinstance(X, (list, tuple)):
+        return _detect_list(X, name)
+    if isinstance(X, np.ndarray):
+        if X.dtype.kind in "US":
+            if X.ndim == 1:
+                return _detect_list(X.tolist(), name)
+            if X.ndim == 2:
+                return _detect_list(X.tolist(), name)
+        if X.dtype == object and X.ndim == 1:
+            return _detect_list(X, name)
+        if X.ndim == 3:
+            return "3d", X
+        if X.ndim > 3:
+            raise ValueError(_ndim_message(X.ndim, name))
+        return "2d", X
+    if getattr(X, "ndim", None) == 2:  # a DataFrame: keep its column names
+        return "2d", X
+    if hasattr(X, "__array__"):
+        peek = np.asarray(X)
+        if peek.ndim == 1 and peek.dtype.kind in "OUS":
+            return _detect_list(peek.tolist(), name)
+        if peek.ndim == 3:
+            return "3d", peek
+        if peek.ndim > 3:
+            raise ValueError(_ndim_message(peek.ndim, name))
+    return "2d", X
+
+
+def _ndim_message(ndim: int, name: str) -> str:
+    return (
+        f"X has {ndim} dimensions, but {name} expects a 2-D array (n_samples, "
+        "n_timesteps), a 3-D array (n_samples, n_timesteps, n_features), or a "
+        "list of sequences."
+    )
+
+
+
+def _check_finite_rows(data: np.ndarray, offsets: np.ndarray) -> None:
+    bad = ~np.isfinite(data)
+    if data.ndim == 2:
+        bad = bad.any(axis=1)
+    if bad.any():
+        row = int(np.argmax(bad))
+        i, t = locate(offsets, row)
+        what = "NaN" if np.isnan(data[row]).any() else "inf"
+        raise ValueError(
+            f"X[{i}] contains {what} at time step {t}. NaN and inf are not "
+            "allowed inside a sequence (NaN is allowed only as trailing all-NaN "
+            "padding steps of a 3-D array)."
+        )
+
+
+def _non_numeric(i: int, detail: str) -> ValueError:
+    return ValueError(f"X[{i}] holds non-numeric data: {detail}")
+
+
+def _ragged_numeric(X, dtype) -> tuple[Ragged, np.ndarray]:
+    """Validate a list of numeric sequences; return them and a 1-D flag each."""
+    arrays = []
+    one_d = np.zeros(len(X), dtype=bool)
+    n_features = first = None
+    for i, x in enumerate(X):
+        try:
+            a = np.asarray(x)
+        except (TypeError, ValueError) as exc:
+            raise _non_numeric(i, str(exc)) from None
+        if a.dtype.kind in "USV":
+            raise _non_numeric(i, f"dtype {a.dtype}.")
+        if a.dtype.kind == "c":
+            raise ValueError(f"Complex data not supported: X[{i}] is complex.")
+        if a.ndim == 1:
+            a = a[:, None]
+            one_d[i] = True
+        elif a.ndim != 2:
+            raise ValueError(
+                f"X[{i}] has shape {a.shape}; a sequence must be 1-D (T,) or 2-D "
+                "(T, n_features)."
+            )
+        if a.shape[0] == 0:
+            raise _empty_error(i)
+        if a.shape[1] == 0:
+            raise ValueError(
+                f"X[{i}] has 0 features per time step (shape={a.shape}); at "
+                "least 1 is required."
+            )
+        if n_features is None:
+            n_features, first = a.shape[1], i
+        elif a.shape[1] != n_features:
+            raise ValueError(
+                f"X[{i}] has {a.shape[1]} features per time step, but X[{first}] "
+                f"has {n_features}. All sequences must have the same number of "
+                "features."
+            )
+        if a.dtype == object:
+            try:
+                a = a.astype(dtype)
+            except (TypeError, ValueError) as exc:
+                raise _non_numeric(i, str(exc)) from None
+        arrays.append(a)
+    offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
+    np.cumsum([len(a) for a in arrays], out=offsets[1:])
+    data = np.concatenate(arrays, axis=0, dtype=dtype, casting="unsafe")
+    _check_finite_rows(data, offsets)
+    return Ragged(data, offsets), one_d
+
+
+def _padded_numeric(source, dtype, name: str) -> tuple[Ragged, int]:
+    """Validate a 3-D array whose trailing all-NaN steps are padding."""
+    kind = getattr(getattr(source, "dtype", None), "kind", None)
+    if kind in ("U", "S", "V"):
+        raise ValueError(
+            f"X is a 3-D array of dtype {source.dtype}; a 3-D X must be numeric. "
+            "Pass token sequences as a list of lists of str."
+        )
+    X = check_array(
+        source,
+        dtype=dtype,
+        allow_nd=True,
+        ensure_all_finite=False,
+        estimator=name,
+        input_name="X",
+    )
+    n, n_steps, n_features = X.shape
+    if n_steps == 0 or n_features == 0:
+        raise ValueError(
+            f"Found array with {n_steps} time step(s) and {n_features} feature(s) "
+            f"(shape={X.shape}) while a minimum of 1 of each is required by {name}."
+        )
+    inf = np.isinf(X)
+    if inf.any():
+        i, t, _ = np.unravel_index(np.argmax(inf), X.shape)
+        raise ValueError(
+            f"X[{i}] contains inf at time step {t}. NaN and inf are not allowed "
+            "inside a sequence."
+        )
+    nan = np.isnan(X)
+    step_nan = nan.any(axis=2)
+    if step_nan.any():
+        step_all_nan = nan.all(axis=2)
+        partial = step_nan & ~step_all_nan
+        if partial.any():
+            i, t = np.unravel_index(np.argmax(partial), partial.shape)
+            raise ValueError(
+                f"X[{i}] contains NaN in some but not all features at time step "
+                f"{t}. NaN is allowed only as trailing padding steps that are NaN "
+                "in every feature."
+            )
+        real = ~step_all_nan
+        # Length = 1 + index of the last real step (0 when there is none).
+        lengths = n_steps - np.argmax(real[:, ::-1], axis=1)
+        lengths[~real.any(axis=1)] = 0
+        if (lengths == 0).any():
+            i = int(np.argmax(lengths == 0))
+            raise ValueError(
+                f"X[{i}] is an empty sequence: all its time steps are NaN. Every "
+                "sample needs at least one time step."
+            )
+        inside = np.arange(n_steps) < lengths[:, None]
+        holes = step_all_nan & inside
+        if holes.any():
+            i, t = np.unravel_index(np.argmax(holes), holes.shape)
+            raise ValueError(
+                f"X[{i}] contains NaN at time step {t}, followed by real time "
+                "steps. NaN is allowed only as trailing padding steps."
+            )
+        data = X[inside]
+    else:
+        lengths = np.full(n, n_steps, dtype=np.int64)
+        data = X.reshape(n * n_steps, n_features)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return Ragged(_read_only_if_shared(data, source), offsets), n_steps
+
+
+def _read_only_if_shared(data: np.ndarray, source) -> np.ndarray:
+    """Protect the caller's X: a view of it is returned read-only."""
+    if isinstance(source, np.ndarray):
+        shared = np.may_share_memory(data, source)
+    elif isinstance(source, (list, tuple)):
+        shared = False
+    else:  # a DataFrame or another array-like may hand out its own memory
+        try:
+            shared = np.may_share_memory(data, np.asarray(source))
+        except Exception:
+            shared = True
+    if shared:
+        data = data.view()
+        data.flags.writeable = False
+    return data
+
+
+def _from_2d(X2: np.ndarray, source) -> Ragged:
+    n, n_steps = X2.shape
+    data = X2.reshape(n * n_steps, 1)
+    offsets = np.arange(n + 1, dtype=np.int64) * n_steps
+    return Ragged(_read_only_if_shared(data, source), offsets)
+
+
+def _tokens_of(X, form: str) -> Tokens:
+    """The checked characters or tokens of a list of str or token lists."""
+    lengths = np.fromiter(map(len, X), dtype=np.int64, count=len(X))
+    offsets = np.zeros(len(X) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    if form == "chars":
+        joined = "".join(X)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        return Tokens(offsets, codes, None)
+    tokens = list(chain.from_iterable(X))
+    types = set(map(type, tokens))
+    if np.str_ in types:
+        tokens = [str(tok) for tok in tokens]
+    if not types <= {str, np.str_}:
+        for i, seq in enumerate(X):
+            for t, tok in enumerate(seq):
+                if not isinstance(tok, str):
+                    raise ValueError(
+                        f"X[{i}] holds {tok!r} (of type {type(tok).__name__}) at "
+                        f"time step {t}; token sequences must hold only str "
+                        "tokens."
+                    )
+    return Tokens(offsets, None, tokens)
+
+
+
+def _check_step_features(
+    fitted: InputRecord, n_features: int, two_d: bool, name: str
+) -> None:
+    expected = fitted.n_step_features
+    if n_features != expected:
+        if two_d:
+            raise ValueError(
+                "X is a 2-D array, which holds univariate sequences (1 feature "
+                f"per time step), but {name} is expecting {expected} features "
+                "per time step as input. Pass a 3-D array or a list of "
+                f"(T_i, {expected}) arrays."
+            )
+        raise ValueError(
+            f"X has {n_features} features per time step, but {name} is "
+            f"expecting {expected} features per time step as input."
+        )
+
+
+class InputRecord(NamedTuple):
+    """What ``fit`` saw of ``X``, kept to check later input against.
+
+    ``kind`` is ``"numeric"``, ``"chars"`` or ``"tokens"``; ``two_d`` says
+    whether numeric input was the 2-D array form; ``n_step_features`` is the
+    number of features per time step (1 for the 2-D form and for tokens).
+    """
+
+    kind: str
+    two_d: bool
+    n_step_features: int
+
+
+class CheckedInput(NamedTuple):
+    """The result of :func:`check_sequences`.
+
+    Exactly one of ``data`` (numeric sequences, float) and ``tokens``
+    (characters or tokens, not yet encoded) is set. ``n_features_in`` and
+    ``feature_names_in`` are what a first fit records (numeric input only; the
+    names only for a DataFrame with string column names); ``one_d`` flags the
+    samples of the ragged form that were 1-D arrays and ``n_steps`` is the
+    padded width of the 3-D form (used to give results back in the same form).
+    """
+
+    form: str
+    kind: str
+    data: Ragged | None
+    tokens: Tokens | None
+    n_features_in: int | None
+    feature_names_in: np.ndarray | None
+    one_d: np.ndarray | None
+    n_steps: int | None
+
+    @property
+    def record(self) -> InputRecord:
+        two_d = self.form == "2d"
+        n_step = self.data.data.shape[1] if self.data is not None else 1
+        return InputRecord(self.kind, two_d, n_step)
+
+
+_KIND_NOUNS = {
+    "numeric": "numeric sequences",
+    "chars": "strings",
+    "tokens": "token sequences",
+}
+
+
+def check_sequences(
+    X,
+    *,
+    name: str,
+    dtype,
+    fitted: InputRecord | None = None,
+    estimator=None,
+    categorical: bool = True,
+) -> CheckedInput:
+    """Validate ``X`` in any of the five input forms.
+
+    The forms and the rules that tell them apart are in the module docstring.
+
+    Parameters
+    ----------
+    X : array-like, list of sequences, list of str or list of token lists
+        The samples.
+    name : str
+        The estimator's name, for messages.
+    dtype : dtype
+        Float dtype of numeric data.
+    fitted : InputRecord, default=None
+        What fit saw; None in fit itself. Given, ``X`` must be of the same
+        kind and have the same features per step.
+    estimator : estimator instance, default=None
+        With ``fitted``, the fitted estimator whose ``n_features_in_`` and
+        ``feature_names_in_`` a 2-D ``X`` is checked against (scikit-learn's own
+        checks and messages; the estimator is not modified).
+    categorical : bool, default=True
+        Whether strings and token sequences are accepted.
+
+    Returns
+    -------
+    CheckedInput
+
+    Raises
+    ------
+    ValueError
+        For invalid input, with the index of the offending sample.
+
+    Examples
+    --------
+    >>> from skrnn._input import check_sequences
+    >>> checked = check_sequences([[1.0, 2.0], [3.0]], name="Est", dtype=float)
+    >>> checked.form, checked.data.lengths
+    ('ragged', array([2, 1]))
+    >>> check_sequences(["ab", "c"], name="Est", dtype=float).tokens.offsets
+    array([0, 2, 3])
+    """
+    if dtype is None:
+        dtype = np.float64
+    form, payload = _detect_form(X, name)
+    kind = {"chars": "chars", "tokens": "tokens"}.get(form, "numeric")
+    if not categorical and kind != "numeric":
+        raise ValueError(
+            f"{name} works on numeric sequences, but X holds {_KIND_NOUNS[kind]}."
+        )
+    if fitted is not None and (kind == "numeric") != (fitted.kind == "numeric"):
+        fitted_kind = "numeric" if fitted.kind == "numeric" else "token"
+        raise ValueError(
+            f"{name} was fitted on {fitted_kind} sequences but X holds "
+            f"{_KIND_NOUNS[kind]}."
+        )
+
+    data = tokens = n_features_in = feature_names = one_d = n_steps = None
+    if form == "2d":
+        check = dict(dtype=dtype, accept_sparse=False, ensure_all_finite=True)
+        if fitted is None:
+            feature_names = _get_feature_names(payload)
+            X2 = check_array(payload, estimator=name, input_name="X", **check)
+            n_features_in = X2.shape[1]
+        elif fitted.two_d:
+            X2 = validate_data(estimator, payload, reset=False, **check)
+        else:
+            X2 = check_array(payload, estimator=name, input_name="X", **check)
+            _check_step_features(fitted, 1, True, name)
+        data = _from_2d(X2, payload)
+    elif form == "3d":
+        data, n_steps = _padded_numeric(payload, dtype, name)
+    elif form == "ragged":
+        data, one_d = _ragged_numeric(payload, dtype)
+    else:
+        tokens = _tokens_of(payload, form)
+
+    if kind == "numeric" and form != "2d":
+        if fitted is None:
+            n_features_in = data.data.shape[1]
+        else:
+            _check_step_features(fitted, data.data.shape[1], False, name)
+    return CheckedInput(
+        form, kind, data, tokens, n_features_in, feature_names, one_d, n_steps
+    )
+
+
+def _min_frequency(estimator) -> int:
+    """The estimator's ``min_frequency`` (1 when it has none or it is None)."""
+    value = getattr(estimator, "min_frequency", None)
+    return 1 if value is None else value
+
+
+class SequenceInputMixin:
+    """The estimators' side of input validation.
+
+    :meth:`_validate_input` checks ``X``; in ``fit`` (``reset=True``) the
+    estimator records what it saw: ``_input`` (an :class:`InputRecord`),
+    ``n_features_in_`` and ``feature_names_in_`` for numeric input, and
+    ``vocabulary_`` (token to id) with the :class:`~skrnn._vocabulary.
+    Vocabulary` behind it for characters and tokens. Attributes of an earlier
+    fit that no longer apply are deleted. Later calls check ``X`` against the
+    record and encode tokens with the fitted vocabulary.
+    """
+
+    #: Reserved symbols of the input vocabulary (the unknown token has id 0).
+    _input_specials: tuple = (UNKNOWN,)
+
+    def _validate_input(self, X, *, reset: bool, dtype, categorical: bool = True):
+        """Validate ``X``; return it as a Ragged (floats or ids) and the check."""
+        name = type(self).__name__
+        if not reset and getattr(self, "_input", None) is None:
+            raise NotFittedError(
+                f"This {name} instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this estimator."
+            )
+        checked = check_sequences(
+            X,
+            name=name,
+            dtype=dtype,
+            fitted=None if reset else self._input,
+            estimator=None if reset else self,
+            categorical=categorical,
+        )
+        vocabulary = None
+        if checked.tokens is None:
+            ragged = checked.data
+        else:
+            if reset:
+                vocabulary = Vocabulary.fit(
+                    checked.tokens, _min_frequency(self), self._input_specials
+                )
+            else:
+                vocabulary = self._vocabulary
+            ragged = vocabulary.encode(checked.tokens)
+        if reset:
+            self._record_input(checked, vocabulary)
+        return ragged, checked
+
+    def _record_input(self, checked: CheckedInput, vocabulary) -> None:
+        self._input = checked.record
+        for attr in ("n_features_in_", "feature_names_in_", "vocabulary_"):
+            if attr in vars(self):
+                delattr(self, attr)
+        self._vocabulary = vocabulary
+        if vocabulary is not None:
+            self.vocabulary_ = dict(vocabulary.index)
+        else:
+            self.n_features_in_ = checked.n_features_in
+            if checked.feature_names_in is not None:
+                self.feature_names_in_ = checked.feature_names_in
+
+
+
+def float_dtype(X) -> type:
+    """float32 if ``X`` holds float32 arrays, else float64."""
+    if getattr(X, "dtype", None) == np.float32:
+        return np.float32
+    if (
+        isinstance(X, (list, tuple))
+        and X
+        and all(getattr(x, "dtype", None) == np.float32 for x in X)
+    ):
+        return np.float32
+    return np.float64
+

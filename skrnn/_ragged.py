@@ -1,0 +1,367 @@
+"""The internal ragged form of sequences, padding, and mini-batches.
+
+:class:`Ragged` holds sequences of different lengths back to back in one array;
+it pads any subset of them into the time-major ``(T, B, ...)`` batches the
+recurrent core eats, and :func:`unpad` turns per-step results back into one array
+per sequence. :func:`make_batches` and :func:`prediction_batches` choose which
+sequences go together (grouped by length, so little padding is computed).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+__all__ = ["Ragged", "locate", "make_batches", "prediction_batches", "unpad"]
+
+
+class Ragged:
+    """Sequences of different lengths stored back to back in one array.
+
+    Parameters
+    ----------
+    data : ndarray of shape (n_total_steps, n_features) or (n_total_steps,)
+        The time steps of all sequences, one sequence after the other. A 2-D
+        float array holds numeric sequences; a 1-D integer array holds token
+        ids.
+    offsets : array-like of int of shape (n_sequences + 1,)
+        Sequence ``i`` is ``data[offsets[i]:offsets[i + 1]]``. ``offsets[0]``
+        must be 0 and ``offsets[-1]`` must be ``len(data)``.
+
+    Notes
+    -----
+    ``data`` may share memory with the ``X`` it was built from; treat it as
+    read-only. :meth:`take` and :meth:`pad` always return new arrays.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._ragged import Ragged
+    >>> r = Ragged.from_list([np.array([[1.0], [2.0], [3.0]]), np.array([[4.0]])])
+    >>> r.lengths
+    array([3, 1])
+    >>> X, lengths = r.pad()
+    >>> X[:, :, 0]
+    array([[1., 4.],
+           [2., 0.],
+           [3., 0.]])
+    """
+
+    def __init__(self, data: np.ndarray, offsets) -> None:
+        offsets = np.asarray(offsets, dtype=np.int64)
+        if offsets.ndim != 1 or offsets.size == 0 or offsets[0] != 0:
+            raise ValueError("offsets must be a 1-D array starting with 0.")
+        if offsets[-1] != len(data):
+            raise ValueError(
+                f"offsets[-1]={offsets[-1]} does not match len(data)={len(data)}."
+            )
+        self.data = data
+        self.offsets = offsets
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """Number of time steps of each sequence, int64 of shape (n,)."""
+        return np.diff(self.offsets)
+
+    @property
+    def n_step_features(self) -> int | None:
+        """Features per time step (numeric), or None for token ids."""
+        return self.data.shape[1] if self.data.ndim == 2 else None
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __repr__(self) -> str:
+        return (
+            f"Ragged(n_sequences={len(self)}, n_total_steps={len(self.data)}, "
+            f"data.shape={self.data.shape}, dtype={self.data.dtype})"
+        )
+
+    def _steps(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Row positions in ``data`` of the chosen sequences, and their lengths."""
+        starts = self.offsets[indices]
+        lengths = self.offsets[indices + 1] - starts
+        new_offsets = np.zeros(len(indices) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=new_offsets[1:])
+        # Row j of the result belongs to sequence k: data row starts[k] + (j -
+        # new_offsets[k]).
+        shift = np.repeat(starts - new_offsets[:-1], lengths)
+        rows = shift + np.arange(new_offsets[-1], dtype=np.int64)
+        return rows, new_offsets
+
+    def _indices(self, indices) -> np.ndarray:
+        if indices is None:
+            return np.arange(len(self), dtype=np.intp)
+        indices = np.asarray(indices)
+        if indices.dtype == bool:
+            return np.flatnonzero(indices)
+        return indices.astype(np.intp, copy=False).reshape(-1)
+
+    def take(self, indices) -> Ragged:
+        """Return the sequences at ``indices`` (in that order) as a new Ragged.
+
+        Parameters
+        ----------
+        indices : array-like of int or bool
+            Sequence positions (repeats allowed) or a boolean mask.
+
+        Returns
+        -------
+        Ragged
+            A new container whose ``data`` is a copy.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skrnn._ragged import Ragged
+        >>> r = Ragged.from_list([np.array([1, 2]), np.array([3]), np.array([4, 5])])
+        >>> [s.tolist() for s in r.take([2, 0]).to_list()]
+        [[4, 5], [1, 2]]
+        """
+        indices = self._indices(indices)
+        rows, new_offsets = self._steps(indices)
+        return Ragged(self.data.take(rows, axis=0), new_offsets)
+
+    def pad(self, indices=None, dtype=None) -> tuple[np.ndarray, np.ndarray]:
+        """Zero-pad the chosen sequences into one time-major batch.
+
+        Parameters
+        ----------
+        indices : array-like of int, default=None
+            Which sequences, in batch order. ``None`` takes all of them.
+        dtype : dtype, default=None
+            dtype of the padded batch; ``None`` keeps ``data.dtype``.
+
+        Returns
+        -------
+        X : ndarray of shape (T_max, B, n_features) or (T_max, B)
+            ``X[t, b]`` is step ``t`` of the ``b``-th chosen sequence, or 0
+            past its end. Token ids pad with 0, the id for unseen tokens.
+        lengths : ndarray of int64 of shape (B,)
+            Lengths of the chosen sequences.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skrnn._ragged import Ragged
+        >>> r = Ragged.from_list([np.array([5, 6, 7]), np.array([8])])
+        >>> X, lengths = r.pad([1, 0])
+        >>> X
+        array([[8, 5],
+               [0, 6],
+               [0, 7]])
+        >>> lengths
+        array([1, 3])
+        """
+        indices = self._indices(indices)
+        starts = self.offsets[indices]
+        lengths = self.offsets[indices + 1] - starts
+        n_steps = int(lengths.max()) if len(lengths) else 0
+        steps = np.arange(n_steps, dtype=np.int64)[:, None]
+        mask = steps < lengths
+        # Where a step is padding, read row 0 of the sequence (always valid:
+        # every sequence has at least one step) and zero it afterwards.
+        positions = starts + np.where(mask, steps, 0)
+        out = self.data.take(positions, axis=0)
+        if dtype is not None:
+            out = out.astype(dtype, copy=False)
+        out[~mask] = 0
+        return out, lengths
+
+    def to_list(self) -> list[np.ndarray]:
+        """Split into one array per sequence (views into ``data``).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skrnn._ragged import Ragged
+        >>> Ragged(np.arange(5), [0, 2, 5]).to_list()
+        [array([0, 1]), array([2, 3, 4])]
+        """
+        if len(self) == 0:
+            return []
+        return np.split(self.data, self.offsets[1:-1])
+
+    @classmethod
+    def from_list(cls, sequences) -> Ragged:
+        """Concatenate a list of arrays (``(T_i, F)`` numeric or ``(T_i,)`` ids).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skrnn._ragged import Ragged
+        >>> r = Ragged.from_list([np.zeros((2, 3)), np.ones((4, 3))])
+        >>> r.data.shape, r.offsets
+        ((6, 3), array([0, 2, 6]))
+        """
+        sequences = [np.asarray(s) for s in sequences]
+        if not sequences:
+            raise ValueError("Ragged.from_list needs at least one sequence.")
+        offsets = np.zeros(len(sequences) + 1, dtype=np.int64)
+        np.cumsum([len(s) for s in sequences], out=offsets[1:])
+        return cls(np.concatenate(sequences, axis=0), offsets)
+
+
+def unpad(values: np.ndarray, lengths) -> list[np.ndarray]:
+    """Turn a time-major padded batch back into one array per sequence.
+
+    Parameters
+    ----------
+    values : ndarray of shape (T, B, ...)
+        Time-major batch, for instance the per-step outputs of the network.
+    lengths : array-like of int of shape (B,)
+        Real length of each column.
+
+    Returns
+    -------
+    list of ndarray
+        ``B`` arrays of shape ``(lengths[b], ...)``, in batch order. They are
+        views into one new contiguous array, never into ``values``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._ragged import unpad
+    >>> values = np.array([[1, 4], [2, 0], [3, 0]])
+    >>> unpad(values, [3, 1])
+    [array([1, 2, 3]), array([4])]
+    """
+    values = np.asarray(values)
+    lengths = np.asarray(lengths, dtype=np.int64)
+    if values.ndim < 2 or values.shape[1] != len(lengths):
+        raise ValueError(
+            f"values of shape {values.shape} do not match {len(lengths)} lengths; "
+            "expected a time-major array (T, B, ...)."
+        )
+    if len(lengths) and lengths.max() > values.shape[0]:
+        raise ValueError(
+            f"A length of {lengths.max()} exceeds the {values.shape[0]} time "
+            "steps of values."
+        )
+    batch_major = np.swapaxes(values, 0, 1)
+    mask = np.arange(values.shape[0]) < lengths[:, None]
+    return split(batch_major[mask], lengths)
+
+
+def split(flat: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
+    """Cut concatenated sequences back into a list of views."""
+    if len(lengths) == 0:
+        return []
+    return np.split(flat, np.cumsum(lengths)[:-1])
+
+
+
+def locate(offsets: np.ndarray, row: int) -> tuple[int, int]:
+    """Sample index and time step of a row of the concatenated data."""
+    i = int(np.searchsorted(offsets, row, side="right")) - 1
+    return i, int(row - offsets[i])
+
+
+
+_BATCHES_PER_POOL = 50
+
+
+def _by_length(indices: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``indices`` reordered by decreasing length (stable)."""
+    return indices[np.argsort(-lengths[indices], kind="stable")]
+
+
+def make_batches(
+    lengths, batch_size: int, rng=None, shuffle: bool = True
+) -> list[np.ndarray]:
+    """Split samples into training mini-batches of similar lengths.
+
+    Parameters
+    ----------
+    lengths : array-like of int of shape (n_samples,)
+        Sequence lengths.
+    batch_size : int
+        Samples per batch; capped at ``n_samples``. The last batch of each
+        pool may be smaller.
+    rng : numpy.random.Generator, RandomState, int or None
+        Source of randomness when ``shuffle=True``.
+    shuffle : bool, default=True
+        With shuffling the samples are permuted, cut into pools of
+        ``50 * batch_size``, each pool is sorted by length and cut into
+        batches, and the order of all batches is shuffled: batches group
+        similar lengths (little padding) but differ from epoch to epoch. With
+        equal lengths this is ordinary random mini-batching. Without
+        shuffling, samples are sorted by decreasing length and chunked.
+
+    Returns
+    -------
+    list of ndarray of intp
+        Index arrays that together hold every sample exactly once. Within
+        each batch, indices are sorted by decreasing length (ties keep their
+        order), as the recurrent core requires.
+
+    Examples
+    --------
+    >>> from skrnn._ragged import make_batches
+    >>> make_batches([2, 5, 3, 5, 1], batch_size=2, shuffle=False)
+    [array([1, 3]), array([2, 0]), array([4])]
+    """
+    lengths = np.asarray(lengths, dtype=np.int64)
+    n = len(lengths)
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
+    if n == 0:
+        return []
+    batch_size = min(int(batch_size), n)
+    if not shuffle:
+        order = _by_length(np.arange(n), lengths)
+        return np.split(order, range(batch_size, n, batch_size))
+    if not hasattr(rng, "permutation"):
+        rng = check_random_state(rng)
+    perm = rng.permutation(n)
+    pool_size = batch_size * _BATCHES_PER_POOL
+    batches = []
+    for start in range(0, n, pool_size):
+        pool = _by_length(perm[start : start + pool_size], lengths)
+        batches.extend(np.split(pool, range(batch_size, len(pool), batch_size)))
+    return [batches[k] for k in rng.permutation(len(batches))]
+
+
+def prediction_batches(
+    lengths, batch_size: int = 1024
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """Split samples into large, length-sorted batches for prediction.
+
+    Parameters
+    ----------
+    lengths : array-like of int of shape (n_samples,)
+        Sequence lengths.
+    batch_size : int, default=1024
+        Samples per batch.
+
+    Returns
+    -------
+    batches : list of ndarray of intp
+        Index arrays over the samples sorted by decreasing length, so each
+        batch holds similar lengths.
+    inverse : ndarray of intp of shape (n_samples,)
+        Undoes the sorting: if ``out`` stacks the per-batch results in batch
+        order, ``out[inverse]`` is in the original sample order. (Writing
+        ``result[batch] = batch_result`` for each batch works as well.)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._ragged import prediction_batches
+    >>> lengths = np.array([2, 5, 3])
+    >>> batches, inverse = prediction_batches(lengths, batch_size=2)
+    >>> batches
+    [array([1, 2]), array([0])]
+    >>> np.concatenate([lengths[b] for b in batches])[inverse]
+    array([2, 5, 3])
+    """
+    lengths = np.asarray(lengths, dtype=np.int64)
+    n = len(lengths)
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
+    order = _by_length(np.arange(n), lengths)
+    inverse = np.empty(n, dtype=np.intp)
+    inverse[order] = np.arange(n)
+    return np.split(order, range(batch_size, n, batch_size)), inverse
+
+

@@ -1,0 +1,409 @@
+"""The shared part of the classifier, the regressor and the tagger: one network
+(embedding -> recurrent stack -> readout -> dense head, :mod:`skrnn._network`),
+samples with their targets and weights, mini-batches grouped by length, and the
+inference helpers (:meth:`SupervisedRNN.hidden_states`, ``transform``).
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from typing import NamedTuple
+
+import numpy as np
+from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted
+
+from . import _losses, _network
+from ._base import BaseRNN, BatchResult, set_params_of_init
+from ._cells import N_GATES
+from ._ragged import Ragged, make_batches, prediction_batches, unpad
+from ._threads import SMALL_STEP
+
+#: Largest number of (time step x sequence) cells in one prediction batch.
+_PREDICT_CELLS = 1 << 18
+
+
+class Samples(NamedTuple):
+    """A training set: sequences, encoded targets and sample weights."""
+
+    X: Ragged
+    targets: object
+    weights: np.ndarray
+
+
+class _Model(NamedTuple):
+    """The network's architecture, with the ``init_params`` the loop calls."""
+
+    arch: _network.Architecture
+
+    def init_params(self, rng):
+        return _network.init_params(self.arch, rng)
+
+
+class SupervisedRNN(BaseRNN):
+    """Base of the estimators that learn from samples with targets."""
+
+    def __init__(
+        self,
+        *,
+        cell="lstm",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        embedding_dim=32,
+        min_frequency=1,
+        dropout=0.0,
+        solver="adam",
+        learning_rate_init=0.001,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        alpha=0.0001,
+        batch_size=32,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        max_grad_norm=5.0,
+        bptt_steps=None,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+        dtype=None,
+    ):
+        set_params_of_init(self, locals())
+
+    # the readout of the recurrent stack ("sequence" for tagging)
+    @property
+    @abstractmethod
+    def _readout(self) -> str: ...
+
+    # ------------------------------------------------------------------
+    # hooks of the subclasses
+    # ------------------------------------------------------------------
+
+    @abstractmethod
+    def _encode_targets(self, y, X: Ragged, *, reset: bool, classes=None):
+        """Validate ``y``; with ``reset`` learn ``classes_``/``n_outputs_``.
+
+        Returns the encoded targets, indexable by :meth:`_take_targets`.
+        """
+
+    @abstractmethod
+    def _loss(self, out, targets, lengths, weights, norm):
+        """Loss of a batch and its gradient with respect to ``out``."""
+
+    @abstractmethod
+    def _score_targets(self, X: Ragged, targets) -> float:
+        """Validation score of encoded targets, higher is better."""
+
+    def _take_targets(self, targets, idx):
+        """The targets of the samples ``idx``, as a training batch needs them."""
+        return targets[idx]
+
+    def _subset_targets(self, targets, idx):
+        """The targets of the samples ``idx``, kept in the encoded form."""
+        return self._take_targets(targets, idx)
+
+    def _stratify(self, targets):
+        """Labels to stratify the validation split by (None: no stratification)."""
+        return None
+
+    def _loss_units(self, lengths: np.ndarray) -> np.ndarray:
+        """How many loss terms each sequence contributes (1 for many-to-one)."""
+        return np.ones(len(lengths))
+
+    # ------------------------------------------------------------------
+    # the training loop's hooks
+    # ------------------------------------------------------------------
+
+    def _check_fit_data(self, X, y, sample_weight, *, reset: bool, classes=None):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
+        X, _ = self._validate_input(X, reset=reset, dtype=self._float)
+        if reset and self.dtype is None and self._input.kind != "numeric":
+            # token input has no float type of its own: use the fast one
+            self._dtype = np.dtype(np.float32)
+        targets = self._encode_targets(y, X, reset=reset, classes=classes)
+        sw = _check_sample_weight(
+            sample_weight, np.empty(len(X)), dtype=np.float64, ensure_non_negative=True
+        )
+        return Samples(X, targets, sw)
+
+    def _build(self) -> _Model:
+        categorical = self._input.kind != "numeric"
+        return _Model(
+            _network.Architecture(
+                cell=self.cell,
+                hidden_size=self.hidden_size,
+                n_outputs=self.n_outputs_,
+                input_size=None if categorical else self._input.n_step_features,
+                n_embeddings=len(self._vocabulary) if categorical else None,
+                embedding_dim=self.embedding_dim,
+                num_layers=self.num_layers,
+                bidirectional=self.bidirectional,
+                readout=self._readout,
+                dropout=self.dropout,
+                dtype=self._float,
+            )
+        )
+
+    @property
+    def _arch(self) -> _network.Architecture:
+        return self._model.arch
+
+    def _after_structure_change(self) -> None:
+        from dataclasses import replace
+
+        self._model = _Model(replace(self._model.arch, dropout=self.dropout))
+
+    def _split_validation(self, data: Samples):
+        from sklearn.model_selection import train_test_split
+
+        n = len(data.X)
+        n_val = int(np.ceil(self.validation_fraction * n))
+        if n_val < 2 or n - n_val < 1:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
+            )
+        seed = int(self._rng.integers(np.iinfo(np.int32).max))
+        train_idx, val_idx = train_test_split(
+            np.arange(n),
+            test_size=self.validation_fraction,
+            random_state=seed,
+            stratify=self._stratify(data.targets),
+        )
+        train_idx, val_idx = np.sort(train_idx), np.sort(val_idx)
+        train = Samples(
+            data.X.take(train_idx),
+            self._subset_targets(data.targets, train_idx),
+            data.weights[train_idx],
+        )
+        val = Samples(
+            data.X.take(val_idx),
+            self._subset_targets(data.targets, val_idx),
+            data.weights[val_idx],
+        )
+        return train, val
+
+    def _train_batches(self, data: Samples) -> list:
+        units = self._loss_units(data.X.lengths)
+        mean_weight = np.dot(data.weights, units) / units.sum()
+        if mean_weight <= 0:
+            raise ValueError(
+                "sample_weight of the training part must have a positive sum."
+            )
+        self._batch_norms = (mean_weight, float(np.mean(data.weights)))
+        batches = make_batches(
+            data.X.lengths, self.batch_size, self._rng, shuffle=self.shuffle
+        )
+        return [(data, idx) for idx in batches]
+
+    def _batch_gradients(self, params: dict, batch) -> BatchResult:
+        data, idx = batch
+        mean_weight, mean_sw = self._batch_norms
+        Xb, Lb = data.X.pad(idx)
+        out, cache = _network.forward(
+            params,
+            self._arch,
+            Xb,
+            Lb,
+            training=True,
+            rng=self._rng,
+            bptt_steps=self.bptt_steps,
+        )
+        units = float(self._loss_units(Lb).sum())
+        loss, dout = self._loss(
+            out,
+            self._take_targets(data.targets, idx),
+            Lb,
+            data.weights[idx],
+            units * mean_weight,
+        )
+        grads = _network.backward(params, self._arch, dout, cache)
+        return BatchResult(loss, grads, units, len(idx), len(idx) * mean_sw)
+
+    def _validation_score(self, data: Samples) -> float:
+        return self._score_targets(data.X, data.targets)
+
+    def _small_steps(self, data: Samples) -> bool:
+        batch = min(self.batch_size, len(data.X))
+        gates = N_GATES[self._arch.cell] * self._arch.hidden_size
+        return batch * self._arch.hidden_size * gates <= SMALL_STEP
+
+    # ------------------------------------------------------------------
+    # inference
+    # ------------------------------------------------------------------
+
+    def _validate_for_predict(self, X) -> Ragged:
+        check_is_fitted(self, "coefs_")
+        X, _ = self._validate_input(X, reset=False, dtype=self._float)
+        return X
+
+    def _batches_for_predict(self, X: Ragged):
+        lengths = X.lengths
+        T = int(lengths.max())
+        size = max(self.batch_size, _PREDICT_CELLS // T)
+        batches, _ = prediction_batches(lengths, size)
+        return batches
+
+    def _forward_many_to_one(self, X: Ragged, what: str = "out") -> np.ndarray:
+        """Head outputs (``what="out"``) or readouts (``"readout"``) per sample."""
+        result = None
+        for idx in self._batches_for_predict(X):
+            Xb, Lb = X.pad(idx)
+            if what == "out":
+                values, _ = _network.forward(
+                    self.coefs_, self._arch, Xb, Lb, keep_cache=False
+                )
+            else:
+                values = _network.readout(self.coefs_, self._arch, Xb, Lb)
+            if result is None:
+                result = np.empty((len(X),) + values.shape[1:], dtype=values.dtype)
+            result[idx] = values
+        return result
+
+    def _forward_sequences(self, X: Ragged) -> list[np.ndarray]:
+        """Head outputs at every step, one ``(T_i, n_outputs)`` array per sample."""
+        result = [None] * len(X)
+        for idx in self._batches_for_predict(X):
+            Xb, Lb = X.pad(idx)
+            values, _ = _network.forward(
+                self.coefs_, self._arch, Xb, Lb, keep_cache=False
+            )
+            for i, v in zip(idx, unpad(values, Lb), strict=True):
+                result[i] = v
+        return result
+
+    def hidden_states(self, X, *, return_cell_states: bool = False):
+        """Outputs of the top recurrent layer at every time step.
+
+        Parameters
+        ----------
+        X : array-like, list of sequences, list of str or list of token lists
+            Sequences in any of the accepted input forms.
+        return_cell_states : bool, default=False
+            Also return the LSTM cell states of the top layer (``cell="lstm"``
+            only).
+
+        Returns
+        -------
+        hidden : list of ndarray of shape (T_i, hidden_size * num_directions)
+            One array per sequence. For a bidirectional network the forward
+            direction's states come first.
+        cells : list of ndarray of shape (T_i, hidden_size * num_directions)
+            Only with ``return_cell_states=True``.
+        """
+        X = self._validate_for_predict(X)
+        if return_cell_states and self._arch.cell != "lstm":
+            raise ValueError(
+                f"return_cell_states=True needs cell='lstm'; this model's cell is "
+                f"{self._arch.cell!r}."
+            )
+        hidden = [None] * len(X)
+        cells = [None] * len(X)
+        for idx in self._batches_for_predict(X):
+            Xb, Lb = X.pad(idx)
+            top, _, _, top_cells = _network.run_layers(
+                self.coefs_, self._arch, Xb, Lb, cell_states=return_cell_states
+            )
+            for j, (i, h) in enumerate(zip(idx, unpad(top, Lb), strict=True)):
+                hidden[i] = h
+                if return_cell_states:
+                    cells[i] = top_cells[: Lb[j], j]
+        if return_cell_states:
+            return hidden, cells
+        return hidden
+
+
+class ManyToOneRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, SupervisedRNN):
+    """Shared part of the classifier and the regressor (one output per sequence)."""
+
+    _parameter_constraints: dict = {
+        **SupervisedRNN._parameter_constraints,
+        "pooling": [StrOptions({"last", "mean", "max"})],
+    }
+
+    def __init__(
+        self,
+        *,
+        cell="lstm",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        embedding_dim=32,
+        pooling="last",
+        min_frequency=1,
+        dropout=0.0,
+        solver="adam",
+        learning_rate_init=0.001,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        alpha=0.0001,
+        batch_size=32,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        max_grad_norm=5.0,
+        bptt_steps=None,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+        dtype=None,
+    ):
+        set_params_of_init(self, locals())
+
+    @property
+    def _readout(self) -> str:
+        return self.pooling
+
+    @property
+    def _n_features_out(self) -> int:
+        return self._arch.output_size
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # transform returns the network's own float type
+        tags.transformer_tags.preserves_dtype = (
+            ["float64", "float32"] if self.dtype is None else [self.dtype]
+        )
+        return tags
+
+    def _loss(self, out, targets, lengths, weights, norm):
+        return _losses.LOSSES[self._loss_kind](out, targets, weights, norm)
+
+    def transform(self, X) -> np.ndarray:
+        """The pooled sequence representation that feeds the output layer.
+
+        With ``pooling="last"`` it is the state after each sequence's last step
+        (for a bidirectional network joined with the backward state at the first
+        step); with ``"mean"``/``"max"`` the top layer's outputs pooled over the
+        real steps. A fitted estimator can therefore be a feature step in a
+        :class:`~sklearn.pipeline.Pipeline`.
+
+        Parameters
+        ----------
+        X : array-like, list of sequences, list of str or list of token lists
+            Sequences in any of the accepted input forms.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, hidden_size * num_directions)
+        """
+        X = self._validate_for_predict(X)
+        return self._forward_many_to_one(X, what="readout")

@@ -1,0 +1,158 @@
+"""Targets that are sequences: a tagger's label sequences, checked against its
+input and encoded as ids."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._ragged import Ragged, locate, split
+
+__all__ = ["encode_tags", "validate_tag_targets"]
+
+
+
+
+def validate_tag_targets(y, X: Ragged, *, name: str) -> list[np.ndarray]:
+    """Check a tagger's label sequences against its validated input.
+
+    Parameters
+    ----------
+    y : list of array-like, or array-like of shape (n_samples, n_timesteps)
+        One sequence of labels (any hashable values of one type) per sample.
+        A 2-D array is read row by row, each row cut to its sample's length
+        (for the 2-D and 3-D forms of ``X``, where padded positions of ``y``
+        may hold anything).
+    X : Ragged
+        The validated input, from :func:`validate_sequences`.
+    name : str
+        The estimator's name, for error messages.
+
+    Returns
+    -------
+    list of ndarray
+        One 1-D label array per sample, ``len(result[i]) == X.lengths[i]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._targets import Ragged, validate_tag_targets
+    >>> X = Ragged(np.zeros((5, 1)), [0, 2, 5])
+    >>> validate_tag_targets([["N", "V"], ["D", "N", "V"]], X, name="Tagger")
+    [array(['N', 'V'], dtype='<U1'), array(['D', 'N', 'V'], dtype='<U1')]
+    >>> validate_tag_targets(np.array([[1, 2, -1], [3, 4, 5]]), X, name="Tagger")
+    [array([1, 2]), array([3, 4, 5])]
+    """
+    lengths = X.lengths
+    if isinstance(y, str) or y is None:
+        raise ValueError(
+            f"{name} needs y as a list of label sequences, one per sample; got "
+            f"{type(y).__name__}."
+        )
+    if not isinstance(y, (list, tuple)):
+        y = np.asarray(y)
+        if y.ndim == 2:
+            return _tag_rows(y, lengths, name)
+        if y.ndim != 1 or y.dtype != object:
+            raise ValueError(
+                f"{name} needs y as a list of label sequences, one per sample "
+                f"(or a 2-D array); got an array of shape {y.shape}."
+            )
+    if len(y) != len(lengths):
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: y has "
+            f"{len(y)} label sequences but X has {len(lengths)} sequences."
+        )
+    out = []
+    for i, labels in enumerate(y):
+        if isinstance(labels, str) or not hasattr(labels, "__len__"):
+            raise ValueError(
+                f"y[{i}] is a {type(labels).__name__}, not a sequence of labels; "
+                f"{name} needs one list of labels per sample."
+            )
+        labels = np.asarray(labels)
+        if labels.ndim != 1:
+            raise ValueError(
+                f"y[{i}] has shape {labels.shape}; each label sequence must be 1-D."
+            )
+        if len(labels) != lengths[i]:
+            raise ValueError(_length_message(i, len(labels), lengths[i], name))
+        out.append(labels)
+    return out
+
+
+def _length_message(i: int, n_labels: int, n_steps: int, name: str) -> str:
+    return (
+        f"y[{i}] has {n_labels} labels but X[{i}] has {n_steps} time steps; "
+        f"{name} needs one label per time step."
+    )
+
+
+def _tag_rows(y: np.ndarray, lengths: np.ndarray, name: str) -> list[np.ndarray]:
+    if len(y) != len(lengths):
+        raise ValueError(
+            f"Found input variables with inconsistent numbers of samples: y has "
+            f"{len(y)} rows but X has {len(lengths)} sequences."
+        )
+    short = lengths > y.shape[1]
+    if short.any():
+        i = int(np.argmax(short))
+        raise ValueError(_length_message(i, y.shape[1], lengths[i], name))
+    flat = y[np.arange(y.shape[1]) < lengths[:, None]]
+    return split(flat, lengths)
+
+
+def encode_tags(labels, classes: np.ndarray) -> Ragged:
+    """Map label sequences to integer ids through the sorted ``classes``.
+
+    Parameters
+    ----------
+    labels : list of ndarray
+        Label sequences, for instance from :func:`validate_tag_targets`.
+    classes : ndarray
+        Sorted known labels (as from ``np.unique``); label ``classes[k]``
+        becomes id ``k``.
+
+    Returns
+    -------
+    Ragged
+        ``np.intp`` ids with the same offsets as the sequences.
+
+    Raises
+    ------
+    ValueError
+        If a label is not in ``classes``; the message names the sample.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._targets import encode_tags
+    >>> labels = [np.array(["N", "V"]), np.array(["D"])]
+    >>> r = encode_tags(labels, classes=np.array(["D", "N", "V"]))
+    >>> r.data, r.offsets
+    (array([1, 2, 0]), array([0, 2, 3]))
+    """
+    classes = np.asarray(classes)
+    offsets = np.zeros(len(labels) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s in labels], out=offsets[1:])
+    if offsets[-1] == 0:
+        return Ragged(np.zeros(0, dtype=np.intp), offsets)
+    flat = np.concatenate([np.asarray(s) for s in labels])
+    try:
+        ids = np.searchsorted(classes, flat)
+        found = classes[np.minimum(ids, len(classes) - 1)] == flat
+        found = np.broadcast_to(found, flat.shape)
+    except (TypeError, ValueError, IndexError):  # labels of another type
+        index = {c: k for k, c in enumerate(classes.tolist())}
+        ids = np.array([index.get(v, -1) for v in flat.tolist()], dtype=np.intp)
+        found = ids >= 0
+    if not found.all():
+        row = int(np.argmax(~found))
+        i, t = locate(offsets, row)
+        label = flat[row : row + 1].tolist()[0]
+        raise ValueError(
+            f"y[{i}] has label {label!r} at time step {t}, which is not one of "
+            f"the known classes {classes.tolist()!r}."
+        )
+    return Ragged(ids.astype(np.intp, copy=False), offsets)
+
+
