@@ -239,9 +239,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
     def _snapshot(self) -> dict:
         """A deep copy of everything but the hyperparameters."""
         params = set(self.get_params(deep=False))
-        return {
-            k: copy.deepcopy(v) for k, v in vars(self).items() if k not in params
-        }
+        return {k: copy.deepcopy(v) for k, v in vars(self).items() if k not in params}
 
     def _restore(self, snapshot: dict) -> None:
         params = set(self.get_params(deep=False))

@@ -218,7 +218,6 @@ def _ndim_message(ndim: int, name: str) -> str:
     )
 
 
-
 def _check_finite_rows(data: np.ndarray, offsets: np.ndarray) -> None:
     bad = ~np.isfinite(data)
     if data.ndim == 2:
@@ -403,7 +402,6 @@ def _tokens_of(X, form: str) -> Tokens:
                         "tokens."
                     )
     return Tokens(offsets, None, tokens)
-
 
 
 def _check_step_features(
@@ -631,7 +629,6 @@ class SequenceInputMixin:
                 self.feature_names_in_ = checked.feature_names_in
 
 
-
 def float_dtype(X) -> type:
     """float32 if ``X`` holds float32 arrays, else float64."""
     if getattr(X, "dtype", None) == np.float32:
@@ -643,4 +640,3 @@ def float_dtype(X) -> type:
     ):
         return np.float32
     return np.float64
-

@@ -250,12 +250,10 @@ def split(flat: np.ndarray, lengths: np.ndarray) -> list[np.ndarray]:
     return np.split(flat, np.cumsum(lengths)[:-1])
 
 
-
 def locate(offsets: np.ndarray, row: int) -> tuple[int, int]:
     """Sample index and time step of a row of the concatenated data."""
     i = int(np.searchsorted(offsets, row, side="right")) - 1
     return i, int(row - offsets[i])
-
 
 
 _BATCHES_PER_POOL = 50
@@ -363,5 +361,3 @@ def prediction_batches(
     inverse = np.empty(n, dtype=np.intp)
     inverse[order] = np.arange(n)
     return np.split(order, range(batch_size, n, batch_size)), inverse
-
-

@@ -10,8 +10,6 @@ from ._ragged import Ragged, locate, split
 __all__ = ["encode_tags", "validate_tag_targets"]
 
 
-
-
 def validate_tag_targets(y, X: Ragged, *, name: str) -> list[np.ndarray]:
     """Check a tagger's label sequences against its validated input.
 
@@ -154,5 +152,3 @@ def encode_tags(labels, classes: np.ndarray) -> Ragged:
             f"the known classes {classes.tolist()!r}."
         )
     return Ragged(ids.astype(np.intp, copy=False), offsets)
-
-

@@ -70,9 +70,7 @@ class Vocabulary:
         return len(self.specials) + len(self.tokens)
 
     def __repr__(self) -> str:
-        return (
-            f"Vocabulary({len(self.tokens)} tokens, specials={self.specials!r})"
-        )
+        return f"Vocabulary({len(self.tokens)} tokens, specials={self.specials!r})"
 
     def id_of(self, special: str) -> int:
         """The id of a reserved symbol."""
