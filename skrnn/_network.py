@@ -31,8 +31,6 @@ from ._layers import Dense, Embedding
 from ._losses import step_mask
 from ._stack import Stack, dropout_mask, flip, reverse_index
 
-READOUTS = ("last", "mean", "max", "sequence")
-
 
 @dataclass(frozen=True)
 class Architecture:
@@ -75,12 +73,12 @@ class Architecture:
 
     @property
     def num_directions(self) -> int:
-        return 2 if self.bidirectional else 1
+        return self.stack.num_directions
 
     @property
     def output_size(self) -> int:
         """Width of the top layer's output (and of the readout)."""
-        return self.hidden_size * self.num_directions
+        return self.stack.output_size
 
     @property
     def embedding(self) -> Embedding | None:

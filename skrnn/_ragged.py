@@ -320,9 +320,7 @@ def make_batches(
     return [batches[k] for k in rng.permutation(len(batches))]
 
 
-def prediction_batches(
-    lengths, batch_size: int = 1024
-) -> tuple[list[np.ndarray], np.ndarray]:
+def prediction_batches(lengths, batch_size: int = 1024) -> list[np.ndarray]:
     """Split samples into large, length-sorted batches for prediction.
 
     Parameters
@@ -334,30 +332,22 @@ def prediction_batches(
 
     Returns
     -------
-    batches : list of ndarray of intp
+    list of ndarray of intp
         Index arrays over the samples sorted by decreasing length, so each
-        batch holds similar lengths.
-    inverse : ndarray of intp of shape (n_samples,)
-        Undoes the sorting: if ``out`` stacks the per-batch results in batch
-        order, ``out[inverse]`` is in the original sample order. (Writing
-        ``result[batch] = batch_result`` for each batch works as well.)
+        batch holds similar lengths; ``result[batch] = batch_result`` puts
+        per-batch results back in sample order.
 
     Examples
     --------
     >>> import numpy as np
     >>> from skrnn._ragged import prediction_batches
     >>> lengths = np.array([2, 5, 3])
-    >>> batches, inverse = prediction_batches(lengths, batch_size=2)
-    >>> batches
+    >>> prediction_batches(lengths, batch_size=2)
     [array([1, 2]), array([0])]
-    >>> np.concatenate([lengths[b] for b in batches])[inverse]
-    array([2, 5, 3])
     """
     lengths = np.asarray(lengths, dtype=np.int64)
     n = len(lengths)
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
     order = _by_length(np.arange(n), lengths)
-    inverse = np.empty(n, dtype=np.intp)
-    inverse[order] = np.arange(n)
-    return np.split(order, range(batch_size, n, batch_size)), inverse
+    return np.split(order, range(batch_size, n, batch_size))

@@ -253,8 +253,7 @@ class SupervisedRNN(BaseRNN):
         lengths = X.lengths
         T = int(lengths.max())
         size = max(self.batch_size, _PREDICT_CELLS // T)
-        batches, _ = prediction_batches(lengths, size)
-        return batches
+        return prediction_batches(lengths, size)
 
     def _forward_many_to_one(self, X: Ragged, what: str = "out") -> np.ndarray:
         """Head outputs (``what="out"``) or readouts (``"readout"``) per sample."""

@@ -14,7 +14,7 @@ from skrnn import _network as N
 
 from .conftest import requires_torch
 
-CELLS = ["rnn", "lstm", "gru"]
+CELLS = list(_cells.CELLS)
 LENGTHS = np.array([5, 2, 4, 1])  # ragged, deliberately unsorted
 
 

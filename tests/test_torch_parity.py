@@ -7,12 +7,15 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
+from skrnn import _cells
 from skrnn import _network as N
 from skrnn._losses import step_mask
 
 from .conftest import requires_torch
 
 pytestmark = [requires_torch, pytest.mark.reference]
+
+CELLS = list(_cells.CELLS)
 
 TOL = {np.float64: dict(rtol=1e-10, atol=1e-10), np.float32: dict(rtol=1e-5, atol=1e-5)}
 
@@ -46,7 +49,7 @@ def _case(cell, num_layers, bidirectional, readout, dtype, seed, embedding=False
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize(
     "cell, num_layers, bidirectional",
-    list(itertools.product(["rnn", "lstm", "gru"], [1, 2, 3], [False, True])),
+    list(itertools.product(CELLS, [1, 2, 3], [False, True])),
 )
 def test_stack_outputs_and_final_states(cell, num_layers, bidirectional, dtype):
     import torch
@@ -74,7 +77,7 @@ def test_stack_outputs_and_final_states(cell, num_layers, bidirectional, dtype):
     "cell, num_layers, bidirectional, readout, embedding",
     list(
         itertools.product(
-            ["rnn", "lstm", "gru"],
+            CELLS,
             [1, 2],
             [False, True],
             ["sequence", "last", "mean", "max"],
@@ -112,7 +115,7 @@ def test_gradients_match_torch(
 def test_parameter_names_and_shapes_are_torchs():
     import torch
 
-    for cell, emb in itertools.product(["rnn", "lstm", "gru"], [False, True]):
+    for cell, emb in itertools.product(CELLS, [False, True]):
         arch = N.Architecture(
             cell,
             5,
