@@ -45,7 +45,7 @@ extensions = [
 ]
 
 templates_path = ["_templates"]
-exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**/*.ipynb"]
+exclude_patterns = ["_build", "Thumbs.db", ".DS_Store", "**/*.ipynb", "user_guide/generated"]
 root_doc = "index"
 default_role = "literal"
 pygments_style = "sphinx"
@@ -126,7 +126,34 @@ def _fix_included_descr(app, relative_path, parent_docname, content):
             content[0] += "\n\n.. |bq2| replace:: :literal:`\\`\\``\n"
 
 
+def _cells_table() -> str:
+    """The table of cells on the cells page, written from skrnn's registry."""
+    from skrnn._cells import CELLS
+
+    rows = [
+        f"   * - ``cell=\"{name}\"``\n"
+        f"     - {spec.description}\n"
+        f"     - {', '.join(spec.gates)}\n"
+        f"     - {', '.join(spec.sigmoid_gates) or '(none)'}\n"
+        f"     - {'yes' if spec.has_cell_state else 'no'}"
+        for name, spec in CELLS.items()
+    ]
+    header = (
+        ".. list-table::\n   :header-rows: 1\n\n"
+        "   * - cell\n     - what it is\n     - gate blocks, in order\n"
+        "     - sigmoid gates\n     - cell state\n"
+    )
+    return header + "\n".join(rows) + "\n"
+
+
+def _write_generated() -> None:
+    out = Path(__file__).parent / "user_guide" / "generated"
+    out.mkdir(exist_ok=True)
+    (out / "cells_table.rst").write_text(_cells_table())
+
+
 def setup(app):
+    _write_generated()
     app.connect("autodoc-skip-member", _skip_sklearn_members)
     app.connect("include-read", _fix_included_descr)
 
