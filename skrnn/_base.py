@@ -40,6 +40,18 @@ from ._optim import SGD, Adam, clip_grad_norm, l2_penalty
 from ._threads import single_blas_thread
 
 
+#: An epoch whose mean training loss is more than this many times the reference
+#: (the loss of the untrained network on the first batch, or the best epoch's
+#: loss if that is higher) has diverged, even if the loss is still finite.
+DIVERGENCE_FACTOR = 100.0
+
+_DIVERGENCE_ADVICE = (
+    "Training diverged: lower learning_rate_init, keep gradient clipping on "
+    "(max_grad_norm, e.g. 1.0), or scale the inputs "
+    "(skrnn.preprocessing.SequenceScaler)."
+)
+
+
 class BatchResult(NamedTuple):
     """What an estimator's per-batch hook returns to the training loop.
 
@@ -235,6 +247,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         self.t_ = 0
         self.loss_curve_ = []
         self.validation_scores_ = None
+        self._loss_reference = None
 
     def _snapshot(self) -> dict:
         """A deep copy of everything but the hyperparameters."""
@@ -303,6 +316,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
             # overflow shows up as a non-finite loss, which raises a clear error
             with np.errstate(over="ignore", invalid="ignore"):
                 epoch_loss = self._run_epoch(train)
+            self._check_divergence(epoch_loss)
             self.n_iter_ += 1
             self.loss_ = epoch_loss
             self.loss_curve_.append(epoch_loss)
@@ -337,12 +351,13 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
                 # MLP's scaling (alpha / batch size), counted in sample weight so
                 # that a weight of k equals k repetitions of a sample
                 loss += l2_penalty(params, grads, self.alpha / result.penalty_weight)
+            if self._loss_reference is None:
+                # the untrained network's loss: the yardstick of divergence
+                self._loss_reference = loss
             if not np.isfinite(loss):
                 raise ValueError(
                     f"The training loss became {loss} at epoch {self.n_iter_ + 1}. "
-                    "Training diverged: lower learning_rate_init, keep gradient "
-                    "clipping on (max_grad_norm, e.g. 1.0), or scale the inputs "
-                    "(skrnn.preprocessing.SequenceScaler)."
+                    + _DIVERGENCE_ADVICE
                 )
             clip_grad_norm(grads, self.max_grad_norm)
             self._optimizer.step(params, grads)
@@ -358,10 +373,20 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
             if not np.isfinite(p).all():
                 raise ValueError(
                     f"Parameter {name!r} holds non-finite values after epoch "
-                    f"{self.n_iter_ + 1}: lower learning_rate_init or clip gradients "
-                    "(max_grad_norm)."
+                    f"{self.n_iter_ + 1}. " + _DIVERGENCE_ADVICE
                 )
         return total / n_seen
+
+    def _check_divergence(self, loss: float) -> None:
+        """Raise when the epoch's loss exploded relative to the reference."""
+        reference = max(self._loss_reference, min(self.loss_curve_, default=0.0))
+        if reference > 0 and loss > DIVERGENCE_FACTOR * reference:
+            raise ValueError(
+                f"The training loss rose to {loss:.4g} at epoch {self.n_iter_ + 1}, "
+                f"more than {DIVERGENCE_FACTOR:g} times {reference:.4g} (the loss "
+                "of the untrained network, or of the best epoch). "
+                + _DIVERGENCE_ADVICE
+            )
 
     def _update_no_improvement(self, early: bool) -> bool:
         if early:
