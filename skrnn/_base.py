@@ -39,7 +39,6 @@ from ._input import SequenceInputMixin, float_dtype
 from ._optim import SGD, Adam, clip_grad_norm, l2_penalty
 from ._threads import single_blas_thread
 
-
 #: An epoch whose mean training loss is more than this many times the reference
 #: (the loss of the untrained network on the first batch, or the best epoch's
 #: loss if that is higher) has diverged, even if the loss is still finite.
@@ -384,8 +383,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
             raise ValueError(
                 f"The training loss rose to {loss:.4g} at epoch {self.n_iter_ + 1}, "
                 f"more than {DIVERGENCE_FACTOR:g} times {reference:.4g} (the loss "
-                "of the untrained network, or of the best epoch). "
-                + _DIVERGENCE_ADVICE
+                "of the untrained network, or of the best epoch). " + _DIVERGENCE_ADVICE
             )
 
     def _update_no_improvement(self, early: bool) -> bool:
