@@ -39,6 +39,16 @@ from ._input import SequenceInputMixin, float_dtype
 from ._optim import SGD, Adam, clip_grad_norm, l2_penalty
 from ._threads import single_blas_thread
 
+#: ``early_stopping="auto"`` holds out ``validation_fraction`` of the data when
+#: the training set has at least this many samples (see the training guide for
+#: the measurements behind it).
+AUTO_EARLY_STOPPING_MIN = 1000
+
+#: The adaptive learning rate is divided by this when the loss stalls, until it
+#: falls below ``_MIN_ADAPTIVE_RATE`` (scikit-learn's MLP rule).
+_ADAPTIVE_DIVISOR = 5.0
+_MIN_ADAPTIVE_RATE = 1e-6
+
 #: An epoch whose mean training loss is more than this many times the reference
 #: (the loss of the untrained network on the first batch, or the best epoch's
 #: loss if that is higher) has diverged, even if the loss is still finite.
@@ -91,6 +101,8 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "solver": [StrOptions({"adam", "sgd"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "power_t": [Interval(Real, 0, None, closed="left")],
         "momentum": [Interval(Real, 0, 1, closed="both")],
         "nesterovs_momentum": ["boolean"],
         "beta_1": [Interval(Real, 0, 1, closed="left")],
@@ -101,7 +113,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "early_stopping": ["boolean"],
+        "early_stopping": ["boolean", StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
         "bptt_steps": [Interval(Integral, 1, None, closed="left"), None],
@@ -110,6 +122,10 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         "warm_start": ["boolean"],
         "verbose": ["verbose"],
         "dtype": [StrOptions({"float32", "float64"}), None],
+    }
+
+    _class_weight_constraint: dict = {
+        "class_weight": [dict, StrOptions({"balanced"}), None]
     }
 
     #: Hyperparameters that define the network built at the first fit; warm
@@ -160,6 +176,10 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
     def _small_steps(self, data) -> bool:
         """Whether the per-step work is small enough for one BLAS thread."""
         return True
+
+    def _training_size(self, data) -> int:
+        """The size ``early_stopping="auto"`` compares with its threshold."""
+        return len(data)
 
     def _after_structure_change(self) -> None:
         """Update the model with training settings changed since the last call
@@ -217,9 +237,30 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         for name, value in settings.items():
             setattr(self._optimizer, name, value)
 
+    def _early_stopping_on(self, data) -> bool:
+        """Whether this fit holds out data (``early_stopping`` resolved)."""
+        if self.early_stopping == "auto":
+            return self._training_size(data) >= AUTO_EARLY_STOPPING_MIN
+        return bool(self.early_stopping)
+
+    def _current_learning_rate(self) -> float:
+        """The step size of the next epoch under the ``learning_rate`` schedule.
+
+        ``"constant"``: ``learning_rate_init``; ``"invscaling"``:
+        ``learning_rate_init / (t_ + 1) ** power_t`` (updated once per epoch, as
+        scikit-learn's MLP does); ``"adaptive"``: ``learning_rate_init`` divided
+        by 5 each time ``n_iter_no_change`` epochs pass without improvement.
+        """
+        if self.learning_rate == "invscaling":
+            return self.learning_rate_init / (self.t_ + 1) ** self.power_t
+        if self.learning_rate == "adaptive":
+            return self._adaptive_rate
+        return self.learning_rate_init
+
     def _reset_stopping(self, early: bool) -> None:
         """Fresh stopping state for a call to fit (each draws its own split)."""
         self._no_improvement_count = 0
+        self._adaptive_rate = self.learning_rate_init
         if early:
             if self.validation_scores_ is None:
                 self.validation_scores_ = []
@@ -284,7 +325,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
             self._initialize()
         else:
             self._continue_training()
-        early = self.early_stopping and not incremental
+        early = not incremental and self._early_stopping_on(data)
         if first_call or not incremental:
             self._reset_stopping(early)
         if early:
@@ -312,6 +353,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         stopped = False
         for _ in range(max_iter):
             start = time.perf_counter()
+            self._optimizer.learning_rate = self._current_learning_rate()
             # overflow shows up as a non-finite loss, which raises a clear error
             with np.errstate(over="ignore", invalid="ignore"):
                 epoch_loss = self._run_epoch(train)
@@ -324,6 +366,8 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
                 self.validation_scores_.append(score)
             # partial_fit runs one epoch and never stops on its own
             stop = False if incremental else self._update_no_improvement(early)
+            if stop and self._adapt_learning_rate():
+                stop = False
             if incremental and self.best_loss_ is not None:
                 self.best_loss_ = min(self.best_loss_, epoch_loss)
             if self.verbose:
@@ -375,6 +419,20 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
                     f"{self.n_iter_ + 1}. " + _DIVERGENCE_ADVICE
                 )
         return total / n_seen
+
+    def _adapt_learning_rate(self) -> bool:
+        """With ``learning_rate="adaptive"``, divide the rate instead of stopping
+        (until it is tiny); True when training goes on."""
+        if (
+            self.learning_rate != "adaptive"
+            or self._adaptive_rate <= _MIN_ADAPTIVE_RATE
+        ):
+            return False
+        self._adaptive_rate /= _ADAPTIVE_DIVISOR
+        self._no_improvement_count = 0
+        if self.verbose:
+            print(f"Setting learning rate to {self._adaptive_rate:g}")
+        return True
 
     def _check_divergence(self, loss: float) -> None:
         """Raise when the epoch's loss exploded relative to the reference."""
@@ -453,10 +511,20 @@ PARAMETERS_DOC = """cell : {"rnn", "lstm", "gru"}, default="lstm"
     dropout : float, default=0.0
         Inverted dropout probability between layers and before the output layer,
         during training only.
-    solver : {"adam", "sgd"}, default="adam"
+    {class_weight}solver : {"adam", "sgd"}, default="adam"
         Optimiser; ``"sgd"`` uses ``momentum`` and ``nesterovs_momentum``.
     learning_rate_init : float, default=0.001
-        Step size.
+        Initial step size.
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        Step-size schedule, for both solvers (scikit-learn's MLP names):
+        ``"constant"`` keeps ``learning_rate_init``; ``"invscaling"`` uses
+        ``learning_rate_init / (t_ + 1) ** power_t`` from epoch to epoch;
+        ``"adaptive"`` divides the rate by 5 each time ``n_iter_no_change``
+        epochs pass without an improvement of ``tol`` (of the training loss, or
+        of the validation score with early stopping), and stops once the rate
+        is below 1e-6.
+    power_t : float, default=0.5
+        Exponent of ``"invscaling"``.
     momentum : float, default=0.9
         Momentum of ``solver="sgd"``.
     nesterovs_momentum : bool, default=True
@@ -479,9 +547,11 @@ PARAMETERS_DOC = """cell : {"rnn", "lstm", "gru"}, default="lstm"
         ``early_stopping``) below which an epoch counts as no improvement.
     n_iter_no_change : int, default=10
         Epochs without improvement after which training stops.
-    early_stopping : bool, default=False
+    early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the data, stop when its score stops
-        improving and restore the best weights.
+        improving and restore the best weights. ``"auto"`` turns it on when the
+        training set has at least 1,000 sequences, where the held-out part
+        costs little (see the training guide for the measurements).
     validation_fraction : float, default=0.1
         Share of the data held out for early stopping.
     max_grad_norm : float or None, default=5.0
@@ -505,6 +575,15 @@ PARAMETERS_DOC = """cell : {"rnn", "lstm", "gru"}, default="lstm"
         scikit-learn's convention: float32 input computes in float32, other
         numeric input in float64; token and character input in float32.
         ``"float32"`` is about twice as fast for large hidden sizes."""
+
+CLASS_WEIGHT_DOC = """class_weight : dict, "balanced" or None, default=None
+        Weights of the classes in the loss, multiplying ``sample_weight``:
+        ``{label: weight}``, or ``"balanced"`` for ``n / (n_classes *
+        count(label))`` computed on the ``y`` passed to ``fit``, {unit}.
+        Not supported by ``partial_fit`` with ``"balanced"``; compute the
+        weights with :func:`sklearn.utils.class_weight.compute_class_weight`
+        and pass them as a dict.
+    """
 
 POOLING_DOC = """pooling : {"last", "mean", "max"}, default="last"
         Sequence representation fed to the output layer: the state after the
@@ -537,3 +616,15 @@ ATTRIBUTES_DOC = """n_features_in_ : int
         Validation score of every epoch (early stopping only).
     best_validation_score_ : float or None
         Best validation score (early stopping only)."""
+
+
+def parameters_doc(*, pooling: bool, class_weight: str | None) -> str:
+    """The shared Parameters section, with the optional entries an estimator has.
+
+    ``class_weight`` says what "balanced" counts (None: no such parameter).
+    """
+    doc = PARAMETERS_DOC.replace("{pooling}", POOLING_DOC if pooling else "")
+    entry = (
+        "" if class_weight is None else CLASS_WEIGHT_DOC.replace("{unit}", class_weight)
+    )
+    return doc.replace("{class_weight}", entry)

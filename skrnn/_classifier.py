@@ -11,7 +11,7 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC, POOLING_DOC
+from ._base import ATTRIBUTES_DOC, parameters_doc, set_params_of_init
 from ._losses import output_activation
 from ._ragged import Ragged
 from ._supervised import ManyToOneRNN
@@ -32,7 +32,7 @@ class RNNClassifier(ClassifierMixin, ManyToOneRNN):
 
     Parameters
     ----------
-    {PARAMETERS_DOC.replace("{pooling}", POOLING_DOC)}
+    {parameters_doc(pooling=True, class_weight="counted over samples")}
 
     Attributes
     ----------
@@ -82,6 +82,49 @@ class RNNClassifier(ClassifierMixin, ManyToOneRNN):
     True
     """
 
+    _parameter_constraints: dict = {
+        **ManyToOneRNN._parameter_constraints,
+        **ManyToOneRNN._class_weight_constraint,
+    }
+
+    def __init__(
+        self,
+        *,
+        cell="lstm",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        embedding_dim=32,
+        pooling="last",
+        min_frequency=1,
+        dropout=0.0,
+        class_weight=None,
+        solver="adam",
+        learning_rate_init=0.001,
+        learning_rate="constant",
+        power_t=0.5,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        alpha=0.0001,
+        batch_size=32,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping="auto",
+        validation_fraction=0.1,
+        max_grad_norm=5.0,
+        bptt_steps=None,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+        dtype=None,
+    ):
+        set_params_of_init(self, locals())
+
     # ------------------------------------------------------------------
     # targets
     # ------------------------------------------------------------------
@@ -130,6 +173,18 @@ class RNNClassifier(ClassifierMixin, ManyToOneRNN):
         if self._loss_kind == "logistic":
             return ids.astype(self._float)[:, None]
         return ids
+
+    def _weigh_classes(self, sw: np.ndarray, targets) -> np.ndarray:
+        if self.class_weight is None:
+            return sw
+        if self._multilabel:
+            raise ValueError(
+                "class_weight is not supported for multilabel targets; weigh the "
+                "samples with sample_weight instead."
+            )
+        ids = targets.ravel().astype(np.intp)
+        counts = np.bincount(ids, minlength=len(self.classes_))
+        return sw * self._class_weight_vector(counts)[ids]
 
     def _stratify(self, targets):
         if self._multilabel:
@@ -189,6 +244,7 @@ class RNNClassifier(ClassifierMixin, ManyToOneRNN):
         self : RNNClassifier
             The updated estimator.
         """
+        self._refuse_balanced_partial_fit()
         first = not hasattr(self, "coefs_")
         if first and classes is None and not _is_indicator(y):
             raise ValueError("classes must be passed on the first call to partial_fit.")

@@ -88,8 +88,8 @@ def masked_loss(kind: str, out, targets, lengths, weights=None, norm=None):
     targets : ndarray of shape (T, B) (class ids) or (T, B, C)
     lengths : ndarray of shape (B,)
         Real steps of each column; later steps are ignored.
-    weights : ndarray of shape (B,), default=None
-        Weight of each sequence, applied to each of its steps.
+    weights : ndarray of shape (B,) or (T, B), default=None
+        Weight of each sequence, applied to each of its steps, or of each step.
     norm : float, default=None
         Divisor of the weighted sum (the sum of the steps' weights when None).
 
@@ -102,7 +102,8 @@ def masked_loss(kind: str, out, targets, lengths, weights=None, norm=None):
     mask = step_mask(lengths, out.shape[0])
     w = None
     if weights is not None:
-        w = np.broadcast_to(weights[None, :], mask.shape)[mask]
+        w = weights if weights.ndim == 2 else weights[None, :]
+        w = np.broadcast_to(w, mask.shape)[mask]
     loss, d = LOSSES[kind](out[mask], targets[mask], w, norm)
     dout = np.zeros_like(out)
     dout[mask] = d

@@ -7,7 +7,7 @@ from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_array, check_consistent_length
 
-from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC, POOLING_DOC
+from ._base import ATTRIBUTES_DOC, parameters_doc, set_params_of_init
 from ._ragged import Ragged
 from ._supervised import ManyToOneRNN
 
@@ -26,7 +26,7 @@ class RNNRegressor(RegressorMixin, ManyToOneRNN):
 
     Parameters
     ----------
-    {PARAMETERS_DOC.replace("{pooling}", POOLING_DOC)}
+    {parameters_doc(pooling=True, class_weight=None)}
 
     Attributes
     ----------
@@ -59,6 +59,43 @@ class RNNRegressor(RegressorMixin, ManyToOneRNN):
     >>> bool(reg.score(X, y) > 0.9)
     True
     """
+
+    def __init__(
+        self,
+        *,
+        cell="lstm",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        embedding_dim=32,
+        pooling="last",
+        min_frequency=1,
+        dropout=0.0,
+        solver="adam",
+        learning_rate_init=0.001,
+        learning_rate="constant",
+        power_t=0.5,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        alpha=0.0001,
+        batch_size=32,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping="auto",
+        validation_fraction=0.1,
+        max_grad_norm=5.0,
+        bptt_steps=None,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+        dtype=None,
+    ):
+        set_params_of_init(self, locals())
 
     def _encode_targets(self, y, X: Ragged, *, reset: bool, classes=None):
         y = check_array(

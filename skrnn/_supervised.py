@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from . import _losses, _network
-from ._base import BaseRNN, BatchResult, set_params_of_init
+from ._base import BaseRNN, BatchResult
 from ._cells import N_GATES
 from ._ragged import Ragged, make_batches, prediction_batches, unpad
 from ._threads import SMALL_STEP
@@ -43,40 +43,6 @@ class _Model(NamedTuple):
 
 class SupervisedRNN(BaseRNN):
     """Base of the estimators that learn from samples with targets."""
-
-    def __init__(
-        self,
-        *,
-        cell="lstm",
-        hidden_size=64,
-        num_layers=1,
-        bidirectional=False,
-        embedding_dim=32,
-        min_frequency=1,
-        dropout=0.0,
-        solver="adam",
-        learning_rate_init=0.001,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        alpha=0.0001,
-        batch_size=32,
-        max_iter=200,
-        tol=1e-4,
-        n_iter_no_change=10,
-        early_stopping=False,
-        validation_fraction=0.1,
-        max_grad_norm=5.0,
-        bptt_steps=None,
-        shuffle=True,
-        random_state=None,
-        warm_start=False,
-        verbose=0,
-        dtype=None,
-    ):
-        set_params_of_init(self, locals())
 
     # the readout of the recurrent stack ("sequence" for tagging)
     @property
@@ -118,6 +84,11 @@ class SupervisedRNN(BaseRNN):
         """How many loss terms each sequence contributes (1 for many-to-one)."""
         return np.ones(len(lengths))
 
+    def _class_weight_sums(self, data: Samples):
+        """Per sample, the sum of its loss terms' class weights; None when the
+        class weights are folded into the sample weights (or absent)."""
+        return None
+
     # ------------------------------------------------------------------
     # the training loop's hooks
     # ------------------------------------------------------------------
@@ -136,7 +107,47 @@ class SupervisedRNN(BaseRNN):
         sw = _check_sample_weight(
             sample_weight, np.empty(len(X)), dtype=np.float64, ensure_non_negative=True
         )
-        return Samples(X, targets, sw)
+        return Samples(X, targets, self._weigh_classes(sw, targets))
+
+    def _weigh_classes(self, sw: np.ndarray, targets) -> np.ndarray:
+        """Sample weights with ``class_weight`` folded in, where it can be."""
+        return sw
+
+    def _class_weight_vector(self, counts: np.ndarray) -> np.ndarray | None:
+        """One weight per class from ``class_weight`` (None when unset).
+
+        ``counts`` are the class counts of this fit's ``y`` (for "balanced").
+        """
+        class_weight = getattr(self, "class_weight", None)
+        if class_weight is None:
+            return None
+        n_classes = len(self.classes_)
+        if isinstance(class_weight, str):  # "balanced"
+            if np.any(counts == 0):
+                missing = self.classes_[counts == 0].tolist()
+                raise ValueError(
+                    f'class_weight="balanced" needs every class in y; '
+                    f"{missing!r} do not occur."
+                )
+            return counts.sum() / (n_classes * counts.astype(np.float64))
+        unknown = set(class_weight) - set(self.classes_.tolist())
+        if unknown:
+            raise ValueError(
+                f"class_weight has labels that are not classes: {sorted(unknown)!r}; "
+                f"the classes are {self.classes_.tolist()!r}."
+            )
+        return np.array(
+            [float(class_weight.get(c, 1.0)) for c in self.classes_.tolist()]
+        )
+
+    def _refuse_balanced_partial_fit(self) -> None:
+        if getattr(self, "class_weight", None) == "balanced":
+            raise ValueError(
+                'class_weight="balanced" is not supported by partial_fit, where '
+                "each call sees only part of y. Compute the weights once with "
+                "sklearn.utils.class_weight.compute_class_weight('balanced', "
+                "classes=classes, y=y) and pass them as a dict."
+            )
 
     def _build(self) -> _Model:
         categorical = self._input.kind != "numeric"
@@ -197,12 +208,18 @@ class SupervisedRNN(BaseRNN):
 
     def _train_batches(self, data: Samples) -> list:
         units = self._loss_units(data.X.lengths)
-        mean_weight = np.dot(data.weights, units) / units.sum()
+        sums = self._class_weight_sums(data)
+        if sums is None:
+            mean_weight = np.dot(data.weights, units) / units.sum()
+            mean_sw = float(np.mean(data.weights))
+        else:
+            mean_weight = np.dot(data.weights, sums) / units.sum()
+            mean_sw = float(np.mean(data.weights * sums / units))
         if mean_weight <= 0:
             raise ValueError(
                 "sample_weight of the training part must have a positive sum."
             )
-        self._batch_norms = (mean_weight, float(np.mean(data.weights)))
+        self._batch_norms = (mean_weight, mean_sw)
         batches = make_batches(
             data.X.lengths, self.batch_size, self._rng, shuffle=self.shuffle
         )
@@ -231,6 +248,9 @@ class SupervisedRNN(BaseRNN):
         )
         grads = _network.backward(params, self._arch, dout, cache)
         return BatchResult(loss, grads, units, len(idx), len(idx) * mean_sw)
+
+    def _training_size(self, data: Samples) -> int:
+        return len(data.X)
 
     def _validation_score(self, data: Samples) -> float:
         return self._score_targets(data.X, data.targets)
@@ -331,41 +351,6 @@ class ManyToOneRNN(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Supervised
         **SupervisedRNN._parameter_constraints,
         "pooling": [StrOptions({"last", "mean", "max"})],
     }
-
-    def __init__(
-        self,
-        *,
-        cell="lstm",
-        hidden_size=64,
-        num_layers=1,
-        bidirectional=False,
-        embedding_dim=32,
-        pooling="last",
-        min_frequency=1,
-        dropout=0.0,
-        solver="adam",
-        learning_rate_init=0.001,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        alpha=0.0001,
-        batch_size=32,
-        max_iter=200,
-        tol=1e-4,
-        n_iter_no_change=10,
-        early_stopping=False,
-        validation_fraction=0.1,
-        max_grad_norm=5.0,
-        bptt_steps=None,
-        shuffle=True,
-        random_state=None,
-        warm_start=False,
-        verbose=0,
-        dtype=None,
-    ):
-        set_params_of_init(self, locals())
 
     @property
     def _readout(self) -> str:

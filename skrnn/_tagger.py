@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from sklearn.base import _fit_context
 
 from . import _losses
-from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC
+from ._base import ATTRIBUTES_DOC, parameters_doc, set_params_of_init
 from ._ragged import Ragged
 from ._supervised import SupervisedRNN
 from ._targets import encode_tags, validate_tag_targets
+
+
+class _TagTargets(NamedTuple):
+    """A tagger's encoded targets: tag ids, and the weight of each tag (or None)."""
+
+    ids: Ragged
+    class_weights: np.ndarray | None
 
 
 class RNNSequenceTagger(SupervisedRNN):
@@ -31,7 +40,7 @@ class RNNSequenceTagger(SupervisedRNN):
 
     Parameters
     ----------
-    {PARAMETERS_DOC.replace("{pooling}", "")}
+    {parameters_doc(pooling=False, class_weight="counted over all positions")}
 
     Attributes
     ----------
@@ -69,6 +78,48 @@ class RNNSequenceTagger(SupervisedRNN):
     1.0
     """
 
+    _parameter_constraints: dict = {
+        **SupervisedRNN._parameter_constraints,
+        **SupervisedRNN._class_weight_constraint,
+    }
+
+    def __init__(
+        self,
+        *,
+        cell="lstm",
+        hidden_size=64,
+        num_layers=1,
+        bidirectional=False,
+        embedding_dim=32,
+        min_frequency=1,
+        dropout=0.0,
+        class_weight=None,
+        solver="adam",
+        learning_rate_init=0.001,
+        learning_rate="constant",
+        power_t=0.5,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        alpha=0.0001,
+        batch_size=32,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping="auto",
+        validation_fraction=0.1,
+        max_grad_norm=5.0,
+        bptt_steps=None,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+        dtype=None,
+    ):
+        set_params_of_init(self, locals())
+
     @property
     def _readout(self) -> str:
         return "sequence"
@@ -91,24 +142,38 @@ class RNNSequenceTagger(SupervisedRNN):
                 )
             self.n_outputs_ = len(self.classes_)
             self._loss_kind = "softmax"
-        return encode_tags(labels, self.classes_)
+        ids = encode_tags(labels, self.classes_)
+        counts = np.bincount(ids.data, minlength=len(self.classes_))
+        return _TagTargets(ids, self._class_weight_vector(counts))
 
-    def _take_targets(self, targets: Ragged, idx):
-        ids, _ = targets.pad(idx)
-        return ids
+    def _take_targets(self, targets: _TagTargets, idx):
+        ids, _ = targets.ids.pad(idx)
+        return ids, targets.class_weights
 
-    def _subset_targets(self, targets: Ragged, idx):
-        return targets.take(idx)
+    def _subset_targets(self, targets: _TagTargets, idx):
+        return _TagTargets(targets.ids.take(idx), targets.class_weights)
 
     def _loss_units(self, lengths: np.ndarray) -> np.ndarray:
         return np.asarray(lengths, dtype=np.float64)
 
-    def _loss(self, out, targets, lengths, weights, norm):
-        return _losses.masked_loss("softmax", out, targets, lengths, weights, norm)
+    def _class_weight_sums(self, data):
+        cw = data.targets.class_weights
+        if cw is None:
+            return None
+        ids = data.targets.ids
+        per_position = cw[ids.data]
+        return np.add.reduceat(per_position, ids.offsets[:-1]) if len(ids) else None
 
-    def _score_targets(self, X: Ragged, targets: Ragged) -> float:
+    def _loss(self, out, targets, lengths, weights, norm):
+        ids, cw = targets
+        if cw is not None:
+            # each position weighs its sequence's weight times its tag's weight
+            weights = weights[None, :] * cw[ids]
+        return _losses.masked_loss("softmax", out, ids, lengths, weights, norm)
+
+    def _score_targets(self, X: Ragged, targets: _TagTargets) -> float:
         pred = self._forward_sequences(X)
-        hits = np.concatenate([p.argmax(axis=1) for p in pred]) == targets.data
+        hits = np.concatenate([p.argmax(axis=1) for p in pred]) == targets.ids.data
         return float(hits.mean())
 
     # ------------------------------------------------------------------
@@ -156,6 +221,7 @@ class RNNSequenceTagger(SupervisedRNN):
         self : RNNSequenceTagger
             The updated estimator.
         """
+        self._refuse_balanced_partial_fit()
         if hasattr(self, "coefs_"):
             self._check_classes_unchanged(classes)
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
