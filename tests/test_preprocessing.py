@@ -230,6 +230,109 @@ def test_scaler_dtypes():
     assert SequenceScaler().fit_transform(np.arange(6).reshape(2, 3)).dtype == float
 
 
+def test_scaler_statistics_are_bit_identical_to_numpys():
+    # fit divides each feature by a power of two before taking its statistics
+    # (against overflow); that is exact, so ordinary data give numpy's numbers
+    rng = np.random.default_rng(11)
+    for loc, scale, shape in [(0.0, 1.0, (7, 9, 3)), (1e3, 1e-2, (50, 4, 2))]:
+        X = rng.normal(loc, scale, size=shape)
+        scaler = SequenceScaler().fit(X)
+        steps = X.reshape(-1, shape[-1])
+        assert_array_equal(scaler.mean_, steps.mean(axis=0))
+        assert_array_equal(scaler.var_, steps.var(axis=0))
+        assert_array_equal(scaler.scale_, steps.std(axis=0))
+        expected = X - steps.mean(axis=0)
+        expected /= steps.std(axis=0)
+        assert_array_equal(scaler.transform(X), expected)
+
+
+@pytest.mark.parametrize("magnitude", [1e200, 1e-200, 1e300, 1e-300])
+def test_scaler_huge_and_tiny_values(magnitude):
+    # The old fit squared the values: at 1e200 the variance overflowed to inf
+    # and every scaled value became 0; at 1e-200 it underflowed to 0 and the
+    # features were left unscaled as if constant.
+    rng = np.random.default_rng(12)
+    base = rng.normal(loc=[1.0, -2.0], scale=[3.0, 0.5], size=(6, 5, 2))
+    base[2, 3:] = np.nan
+    X = base * magnitude
+    reference = SequenceScaler().fit(base)
+    scaler = SequenceScaler().fit(X)
+    assert_allclose(scaler.mean_, reference.mean_ * magnitude, rtol=1e-12)
+    assert_allclose(scaler.scale_, reference.scale_ * magnitude, rtol=1e-12)
+    Xt = scaler.transform(X)
+    assert_array_equal(np.isnan(Xt), np.isnan(X))
+    assert_allclose(Xt, reference.transform(base), rtol=1e-12, atol=1e-12)
+    real = Xt[~np.isnan(Xt)].reshape(-1, 2)
+    assert_allclose(real.mean(axis=0), 0.0, atol=1e-12)
+    assert_allclose(real.std(axis=0), 1.0, rtol=1e-12)
+    assert_allclose(scaler.inverse_transform(Xt), X, rtol=1e-12)
+    no_mean = SequenceScaler(with_mean=False).fit_transform(X)
+    assert_allclose(no_mean, X / scaler.scale_, rtol=1e-12)
+
+
+def test_scaler_var_beyond_float64_is_inf_but_scale_is_right():
+    X = np.array([[1e200, 2e200, 3e200, -4e200]])
+    scaler = SequenceScaler().fit(X)
+    assert scaler.var_[0] == np.inf  # 7.25e400 does not fit in a float64
+    assert_allclose(scaler.mean_, [0.5e200], rtol=1e-15)
+    assert_allclose(scaler.scale_, [np.sqrt(7.25) * 1e200], rtol=1e-15)
+    expected = (np.array([1.0, 2.0, 3.0, -4.0]) - 0.5) / np.sqrt(7.25)
+    assert_allclose(scaler.transform(X)[0], expected, rtol=1e-14)
+    tiny = SequenceScaler().fit(X * 1e-225 * 1e-225)  # values near 1e-250
+    assert tiny.var_[0] == 0.0  # 7.25e-500 underflows
+    assert_allclose(tiny.scale_, [np.sqrt(7.25) * 1e-250], rtol=1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_scaler_values_near_the_largest_float(dtype):
+    # x - mean overflows although both are finite: 3e38 - (-3e38) in
+    # float32, 1.7e308 - (-1.7e308) in float64; the old transform gave -inf
+    big = np.finfo(dtype).max * 0.9
+    X = np.array([[big, big, -big]], dtype=dtype)
+    scaler = SequenceScaler().fit(X)
+    assert_allclose(scaler.mean_, [big / 3], rtol=1e-6)
+    assert_allclose(scaler.scale_, [np.sqrt(8 / 9) * big], rtol=1e-6)
+    Xt = scaler.transform(X)
+    assert Xt.dtype == dtype
+    assert_allclose(Xt, [[0.5**0.5, 0.5**0.5, -(2**0.5)]], rtol=1e-6)
+    assert_allclose(scaler.inverse_transform(Xt), X, rtol=1e-6)
+    # random values over the whole range, against float64 arithmetic
+    rng = np.random.default_rng(13)
+    X = (rng.uniform(-1.0, 1.0, size=(4, 6, 3)) * np.finfo(dtype).max).astype(dtype)
+    scaler = SequenceScaler().fit(X)
+    X64 = X.astype(np.float64)
+    if dtype == np.float32:
+        expected = (X64 - scaler.mean_) / scaler.scale_
+    else:  # float64 arithmetic overflows here too: halve first
+        expected = (X64 / 2 - scaler.mean_ / 2) / scaler.scale_ * 2
+    assert np.isfinite(expected).all()
+    Xt = scaler.transform(X)
+    assert_allclose(Xt, expected, rtol=1e-5 if dtype == np.float32 else 1e-12)
+    assert_allclose(scaler.inverse_transform(Xt), X, rtol=1e-5, atol=0)
+
+
+def test_scaler_fit_on_float64_beyond_float32_transforms_float32():
+    # mean_ and scale_ do not fit in float32, the scaled values do
+    X = np.array([[-1e39, 1e39, 3e39]])
+    scaler = SequenceScaler().fit(X)
+    X32 = np.array([3e38, -3e38], dtype=np.float32)
+    (Xt,) = scaler.transform([X32])
+    assert Xt.dtype == np.float32
+    expected = (X32.astype(np.float64) - 1e39) / scaler.scale_
+    assert_allclose(Xt, expected, rtol=1e-6)
+    assert_allclose(scaler.inverse_transform([Xt])[0], X32, rtol=1e-6)
+
+
+def test_scaler_warns_when_a_result_is_beyond_the_range():
+    # without with_std, x - mean can truly exceed the range: inf, with a warning
+    X = np.array([[3e38, 3e38, -3e38]], dtype=np.float32)
+    scaler = SequenceScaler(with_std=False).fit(X)
+    with pytest.warns(RuntimeWarning, match="beyond the range of float32"):
+        Xt = scaler.transform(X)
+    assert_allclose(Xt[0, :2], 2e38, rtol=1e-6)
+    assert Xt[0, 2] == -np.inf
+
+
 def test_scaler_forms_can_differ_between_fit_and_transform():
     rng = np.random.default_rng(4)
     X = rng.normal(size=(5, 6, 2))
