@@ -1,21 +1,22 @@
-"""Preprocessing for sequences: tokenizing text, scaling, windowing a series."""
+"""Preprocessing for sequences: tokenizing text, rare words, scaling, windowing."""
 
 from __future__ import annotations
 
 import numbers
 import warnings
+from collections import Counter
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._input import SequenceInputMixin, float_dtype
 from ._ragged import split
 
-__all__ = ["SequenceScaler", "Tokenizer", "sliding_windows"]
+__all__ = ["SequenceScaler", "Tokenizer", "WordShapes", "sliding_windows"]
 
 
 class Tokenizer(TransformerMixin, BaseEstimator):
@@ -150,6 +151,152 @@ def _check_documents(X) -> list:
                 "expects one str per document."
             )
     return documents
+
+
+class WordShapes(TransformerMixin, BaseEstimator):
+    """Lowercase words; replace rare ones by a token describing their shape.
+
+    ``fit`` counts the lowercased words of the training sentences;
+    ``transform`` keeps each word seen at least ``min_count`` times
+    (lowercased) and replaces any other by a shape token such as
+    ``"<unk-cap-ed>"``: capitalized, ends in "ed". Because the rare words of
+    the training data are replaced too, a model trained after this step (an
+    :class:`~skrnn.RNNSequenceTagger`, say) learns what to do with a word it
+    has never seen, from its shape: a capitalized word is likely a proper
+    noun, a word ending in "ly" an adverb, a number a number.
+
+    Parameters
+    ----------
+    min_count : int, default=2
+        Words seen fewer times in ``fit`` (counted lowercased) become shape
+        tokens. With 1, only words never seen in ``fit`` do.
+    suffix_length : int, default=2
+        Letters of the word's end kept, lowercased, in its shape token (for
+        words longer than three letters); 0 keeps none.
+
+    Attributes
+    ----------
+    counts_ : collections.Counter
+        Lowercased word counts of the training sentences.
+
+    See Also
+    --------
+    Tokenizer : Splits raw documents into the token lists this step takes.
+
+    Notes
+    -----
+    The shape token of a word kept as rare, built in this order:
+
+    - ``"<num>"`` if it holds a digit (``"1984"``, ``"3.5"``, ``"A4"``);
+    - otherwise ``"<unk"``, then ``"-cap"`` if its first character is
+      upper case, ``"-hyph"`` if it holds a hyphen, ``"-"`` and its last
+      ``suffix_length`` characters lowercased if it has more than three
+      characters, then ``">"``: ``"Dublin"`` gives ``"<unk-cap-in>"``,
+      ``"well-worn"`` gives ``"<unk-hyph-rn>"``, ``"ox"`` gives ``"<unk>"``.
+
+    Like :class:`Tokenizer`, it takes token lists rather than a numeric
+    table, so it sets no ``n_features_in_``.
+
+    Examples
+    --------
+    >>> from skrnn.preprocessing import WordShapes
+    >>> X = [["The", "cat", "jumped"], ["the", "Cat", "sat", "quietly"]]
+    >>> shapes = WordShapes(min_count=2).fit(X)
+    >>> shapes.transform(X)
+    [['the', 'cat', '<unk-ed>'], ['the', 'cat', '<unk>', '<unk-ly>']]
+    >>> shapes.transform([["The", "Dublin", "cat", "purred", "in", "1984"]])
+    [['the', '<unk-cap-in>', 'cat', '<unk-ed>', '<unk>', '<num>']]
+    """
+
+    _parameter_constraints: dict = {
+        "min_count": [Interval(numbers.Integral, 1, None, closed="left")],
+        "suffix_length": [Interval(numbers.Integral, 0, None, closed="left")],
+    }
+
+    def __init__(self, min_count: int = 2, suffix_length: int = 2):
+        self.min_count = min_count
+        self.suffix_length = suffix_length
+
+    def fit(self, X, y=None):
+        """Count the lowercased words of ``X``.
+
+        Parameters
+        ----------
+        X : list of list of str
+            Sentences, each a sequence of words.
+        y : object, default=None
+            Ignored (a tagger's tags, in a pipeline).
+
+        Returns
+        -------
+        self : WordShapes
+            The fitted transformer.
+        """
+        self._validate_params()
+        sentences = _check_sentences(X)
+        self.counts_ = Counter(word.lower() for words in sentences for word in words)
+        return self
+
+    def transform(self, X) -> list[list[str]]:
+        """Map every word to itself (lowercased) or to its shape token.
+
+        Parameters
+        ----------
+        X : list of list of str
+            Sentences, each a sequence of words.
+
+        Returns
+        -------
+        list of list of str
+            The same sentences, lowercased, with rare words replaced.
+        """
+        check_is_fitted(self)
+        counts, m = self.counts_, self.min_count
+        return [
+            [w.lower() if counts[w.lower()] >= m else self._shape(w) for w in words]
+            for words in _check_sentences(X)
+        ]
+
+    def _shape(self, word: str) -> str:
+        if any(c.isdigit() for c in word):
+            return "<num>"
+        shape = "<unk"
+        if word[:1].isupper():
+            shape += "-cap"
+        if "-" in word:
+            shape += "-hyph"
+        if len(word) > 3 and self.suffix_length > 0:
+            shape += "-" + word[-self.suffix_length :].lower()
+        return shape + ">"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+
+def _check_sentences(X) -> list:
+    """``X`` as a list of word sequences, or an error naming the bad sample."""
+    if isinstance(X, (str, bytes)):
+        raise ValueError(
+            "X must be a list of sentences, each a list of words; got a str. "
+            "Tokenizer splits raw text into words."
+        )
+    sentences = list(X)
+    for i, words in enumerate(sentences):
+        if isinstance(words, (str, bytes)) or not hasattr(words, "__iter__"):
+            raise ValueError(
+                f"X[{i}] is a {type(words).__name__}, not a list of words; "
+                "Tokenizer splits raw text into words."
+            )
+        for j, word in enumerate(words):
+            if not isinstance(word, str):
+                raise ValueError(
+                    f"X[{i}][{j}] is a {type(word).__name__}, not a str; "
+                    "WordShapes expects words."
+                )
+    return sentences
 
 
 class SequenceScaler(SequenceInputMixin, TransformerMixin, BaseEstimator):

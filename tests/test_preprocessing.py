@@ -1,4 +1,4 @@
-"""Tests for skrnn.preprocessing: Tokenizer, SequenceScaler, sliding_windows."""
+"""Tests for skrnn.preprocessing: Tokenizer, WordShapes, SequenceScaler, windows."""
 
 import pickle
 
@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
@@ -15,7 +16,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 
 from skrnn._input import SequenceInputMixin
-from skrnn.preprocessing import SequenceScaler, Tokenizer, sliding_windows
+from skrnn.preprocessing import SequenceScaler, Tokenizer, WordShapes, sliding_windows
 
 pd = pytest.importorskip("pandas")
 
@@ -135,6 +136,123 @@ def test_tokenizer_clone_pickle_pipeline_and_grid_search():
     search.fit(X, y)
     assert search.best_params_ == {"tokenizer__lowercase": True}
     assert_allclose(search.cv_results_["mean_test_score"], [0.5, 1.0])
+
+
+# --------------------------------------------------------------------------
+# WordShapes
+# --------------------------------------------------------------------------
+
+SENTENCES = [
+    ["The", "cat", "jumped", "over", "the", "well-worn", "Fence", "."],
+    ["the", "CAT", "sat", "in", "1984", "."],
+    ["A", "dog", "barked", "loudly", "at", "the", "cat", "."],
+]
+
+
+def test_word_shapes_by_hand():
+    shapes = WordShapes().fit(SENTENCES)
+    # counted lowercased: the 4, cat 3, . 3; every other word once
+    assert shapes.counts_ == {
+        "the": 4,
+        "cat": 3,
+        ".": 3,
+        **dict.fromkeys(
+            "jumped over well-worn fence sat in 1984 a dog barked loudly at".split(),
+            1,
+        ),
+    }
+    assert shapes.transform(SENTENCES) == [
+        ["the", "cat", "<unk-ed>", "<unk-er>", "the", "<unk-hyph-rn>",
+         "<unk-cap-ce>", "."],
+        ["the", "cat", "<unk>", "<unk>", "<num>", "."],
+        ["<unk-cap>", "<unk>", "<unk-ed>", "<unk-ly>", "<unk>", "the", "cat", "."],
+    ]  # fmt: skip
+    # unseen words: a digit anywhere wins, then capital, hyphen, suffix
+    unseen = [["Dublin", "A4", "3.5", "Jean-Luc", "ox", "Ox", "-", "THE", ""]]
+    assert shapes.transform(unseen) == [
+        ["<unk-cap-in>", "<num>", "<num>", "<unk-cap-hyph-uc>", "<unk>",
+         "<unk-cap>", "<unk-hyph>", "the", "<unk>"],
+    ]  # fmt: skip
+
+
+def test_word_shapes_parameters():
+    # min_count=1 keeps every training word; only unseen ones get a shape
+    kept = WordShapes(min_count=1).fit(SENTENCES).transform(SENTENCES)
+    assert kept == [[w.lower() for w in s] for s in SENTENCES]
+    assert WordShapes(min_count=4).fit_transform(SENTENCES)[1][:2] == [
+        "the",
+        "<unk-cap>",  # "cat" is seen 3 times only
+    ]
+    words = [["Fence", "jumped", "well-worn", "sat"]]
+    fitted = {k: WordShapes(suffix_length=k).fit(SENTENCES) for k in (0, 1, 3, 9)}
+    assert fitted[0].transform(words) == [["<unk-cap>", "<unk>", "<unk-hyph>", "<unk>"]]
+    assert fitted[1].transform(words) == [
+        ["<unk-cap-e>", "<unk-d>", "<unk-hyph-n>", "<unk>"]
+    ]
+    assert fitted[3].transform(words) == [
+        ["<unk-cap-nce>", "<unk-ped>", "<unk-hyph-orn>", "<unk>"]
+    ]
+    assert fitted[9].transform(words) == [
+        ["<unk-cap-fence>", "<unk-jumped>", "<unk-hyph-well-worn>", "<unk>"]
+    ]
+    for bad in ({"min_count": 0}, {"suffix_length": -1}, {"min_count": 1.5}):
+        with pytest.raises(InvalidParameterError):
+            WordShapes(**bad).fit(SENTENCES)
+
+
+def test_word_shapes_checks_input():
+    with pytest.raises(NotFittedError):
+        WordShapes().transform(SENTENCES)
+    shapes = WordShapes().fit(SENTENCES)
+    with pytest.raises(ValueError, match="got a str. Tokenizer"):
+        shapes.fit("The cat sat.")
+    with pytest.raises(ValueError, match=r"X\[1\] is a str, not a list of words"):
+        shapes.transform([["a"], "the cat"])
+    with pytest.raises(ValueError, match=r"X\[0\]\[1\] is a int, not a str"):
+        shapes.transform([["a", 3]])
+    with pytest.raises(ValueError, match=r"X\[0\] is a float"):
+        shapes.fit([np.nan])
+    # any sequences of str: tuples, arrays, an object array of lists
+    as_arrays = np.empty(len(SENTENCES), dtype=object)
+    as_arrays[:] = [np.array(s) for s in SENTENCES]
+    assert shapes.transform(as_arrays) == shapes.transform(SENTENCES)
+    assert shapes.transform(tuple(map(tuple, SENTENCES))) == shapes.transform(SENTENCES)
+    assert shapes.transform([]) == []
+    tags = get_tags(shapes)
+    assert tags.input_tags.string
+    assert not tags.input_tags.two_d_array
+    assert tags.requires_fit
+
+
+def test_word_shapes_clone_pickle_and_pipeline():
+    shapes = WordShapes(min_count=3, suffix_length=1)
+    assert shapes.get_params() == {"min_count": 3, "suffix_length": 1}
+    twin = clone(shapes)
+    assert twin is not shapes
+    assert twin.get_params() == shapes.get_params()
+    assert not hasattr(twin, "counts_")
+    assert shapes.set_params(min_count=2) is shapes
+    assert shapes.min_count == 2
+    shapes.fit(SENTENCES)
+    assert not hasattr(clone(shapes), "counts_")
+    restored = pickle.loads(pickle.dumps(shapes))
+    assert restored.counts_ == shapes.counts_
+    assert restored.get_params() == shapes.get_params()
+    unseen = [["Dublin", "cats", "The"]]
+    assert restored.transform(unseen) == shapes.transform(unseen)
+    assert restored.transform(unseen) == [["<unk-cap-n>", "<unk-s>", "the"]]
+    # a pipeline step whose parameters a grid search sets
+    X = [["Good", "movie"], ["good", "film"], ["Bad", "movie"], ["bad", "film"]] * 5
+    y = np.array([1, 1, 0, 0] * 5)
+    pipe = make_pipeline(
+        WordShapes(min_count=1, suffix_length=0), FirstTokenClassifier()
+    )
+    assert_array_equal(pipe.fit(X, y).predict([["GOOD", "x"], ["BAD", "y"]]), [1, 0])
+    search = GridSearchCV(pipe, {"wordshapes__min_count": [1, 100]}, cv=2)
+    search.fit(X, y)
+    assert search.best_params_ == {"wordshapes__min_count": 1}
+    # min_count=100 turns "good" and "bad" into one shape token, "<unk>"
+    assert_allclose(search.cv_results_["mean_test_score"], [1.0, 0.5])
 
 
 # --------------------------------------------------------------------------
