@@ -24,9 +24,10 @@ POS tagging
     :func:`~skrnn.datasets.load_brown_pos` (12 universal tags), token accuracy
     on 20 % held-out sentences, beside the most frequent tag of each word
     (words unseen in training get the most frequent tag overall). A first
-    pipeline step lowercases the words and replaces words seen fewer than twice
-    in training by a word-shape token (``<unk-cap-ed>``: capitalized, ends in
-    "ed"), so that the network learns how to tag words it has never seen.
+    pipeline step, :class:`~skrnn.preprocessing.WordShapes`, lowercases the
+    words and replaces words seen fewer than twice in training by a word-shape
+    token (``<unk-cap-ed>``: capitalized, ends in "ed"), so that the network
+    learns how to tag words it has never seen.
 
 It prints one table (task, model, score, baseline, fit seconds) and, when
 matplotlib is installed, writes PNG plots to ``./skrnn_demo_output/`` (the
@@ -54,7 +55,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -66,11 +66,10 @@ from sklearn.preprocessing import StandardScaler
 from . import RNNClassifier, RNNRegressor, RNNSequenceTagger
 from .datasets import load_brown_pos, load_movie_reviews, load_stock_prices
 from .metrics import flat_accuracy_score
-from .preprocessing import SequenceScaler, Tokenizer, sliding_windows
+from .preprocessing import SequenceScaler, Tokenizer, WordShapes, sliding_windows
 
 __all__ = [
     "TaskResult",
-    "WordShapes",
     "format_table",
     "main",
     "most_frequent_tag_baseline",
@@ -288,83 +287,6 @@ def _rmse(a, b) -> float:
 # ----------------------------------------------------------------------------
 # POS tagging
 # ----------------------------------------------------------------------------
-
-
-class WordShapes(TransformerMixin, BaseEstimator):
-    """Lowercase words; replace rare ones by a token describing their shape.
-
-    ``fit`` counts the lowercased words of the training sentences; ``transform``
-    keeps each word seen at least ``min_count`` times (lowercased) and replaces
-    any other by a shape token such as ``"<unk-cap-ed>"``: capitalized, ends in
-    "ed". Because the rare words of the training data are replaced too, the
-    tagger learns what to do with a word it has not seen.
-
-    Parameters
-    ----------
-    min_count : int, default=2
-        Words seen fewer times in ``fit`` become shape tokens.
-    suffix_length : int, default=2
-        Letters of the word's end kept in its shape token (for words longer
-        than three letters).
-
-    Attributes
-    ----------
-    counts_ : collections.Counter
-        Lowercased word counts of the training sentences.
-    """
-
-    def __init__(self, min_count: int = 2, suffix_length: int = 2):
-        self.min_count = min_count
-        self.suffix_length = suffix_length
-
-    def fit(self, X, y=None):
-        """Count the words of ``X``.
-
-        Parameters
-        ----------
-        X : list of list of str
-            Sentences.
-        y : object, default=None
-            Ignored.
-
-        Returns
-        -------
-        self : WordShapes
-            The fitted transformer.
-        """
-        self.counts_ = Counter(word.lower() for sentence in X for word in sentence)
-        return self
-
-    def transform(self, X) -> list[list[str]]:
-        """Map every word to itself (lowercased) or to its shape token.
-
-        Parameters
-        ----------
-        X : list of list of str
-            Sentences.
-
-        Returns
-        -------
-        list of list of str
-            The same sentences with rare words replaced.
-        """
-        counts, m = self.counts_, self.min_count
-        return [
-            [w.lower() if counts[w.lower()] >= m else self._shape(w) for w in s]
-            for s in X
-        ]
-
-    def _shape(self, word: str) -> str:
-        if any(c.isdigit() for c in word):
-            return "<num>"
-        shape = "<unk"
-        if word[:1].isupper():
-            shape += "-cap"
-        if "-" in word:
-            shape += "-hyph"
-        if len(word) > 3:
-            shape += "-" + word[-self.suffix_length :].lower()
-        return shape + ">"
 
 
 def most_frequent_tag_baseline(X_train, y_train, X_test) -> list[list[str]]:

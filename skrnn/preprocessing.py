@@ -1,20 +1,22 @@
-"""Preprocessing for sequences: tokenizing text, scaling, windowing a series."""
+"""Preprocessing for sequences: tokenizing text, rare words, scaling, windowing."""
 
 from __future__ import annotations
 
 import numbers
+import warnings
+from collections import Counter
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._input import SequenceInputMixin, float_dtype
 from ._ragged import split
 
-__all__ = ["SequenceScaler", "Tokenizer", "sliding_windows"]
+__all__ = ["SequenceScaler", "Tokenizer", "WordShapes", "sliding_windows"]
 
 
 class Tokenizer(TransformerMixin, BaseEstimator):
@@ -151,6 +153,152 @@ def _check_documents(X) -> list:
     return documents
 
 
+class WordShapes(TransformerMixin, BaseEstimator):
+    """Lowercase words; replace rare ones by a token describing their shape.
+
+    ``fit`` counts the lowercased words of the training sentences;
+    ``transform`` keeps each word seen at least ``min_count`` times
+    (lowercased) and replaces any other by a shape token such as
+    ``"<unk-cap-ed>"``: capitalized, ends in "ed". Because the rare words of
+    the training data are replaced too, a model trained after this step (an
+    :class:`~skrnn.RNNSequenceTagger`, say) learns what to do with a word it
+    has never seen, from its shape: a capitalized word is likely a proper
+    noun, a word ending in "ly" an adverb, a number a number.
+
+    Parameters
+    ----------
+    min_count : int, default=2
+        Words seen fewer times in ``fit`` (counted lowercased) become shape
+        tokens. With 1, only words never seen in ``fit`` do.
+    suffix_length : int, default=2
+        Letters of the word's end kept, lowercased, in its shape token (for
+        words longer than three letters); 0 keeps none.
+
+    Attributes
+    ----------
+    counts_ : collections.Counter
+        Lowercased word counts of the training sentences.
+
+    See Also
+    --------
+    Tokenizer : Splits raw documents into the token lists this step takes.
+
+    Notes
+    -----
+    The shape token of a word kept as rare, built in this order:
+
+    - ``"<num>"`` if it holds a digit (``"1984"``, ``"3.5"``, ``"A4"``);
+    - otherwise ``"<unk"``, then ``"-cap"`` if its first character is
+      upper case, ``"-hyph"`` if it holds a hyphen, ``"-"`` and its last
+      ``suffix_length`` characters lowercased if it has more than three
+      characters, then ``">"``: ``"Dublin"`` gives ``"<unk-cap-in>"``,
+      ``"well-worn"`` gives ``"<unk-hyph-rn>"``, ``"ox"`` gives ``"<unk>"``.
+
+    Like :class:`Tokenizer`, it takes token lists rather than a numeric
+    table, so it sets no ``n_features_in_``.
+
+    Examples
+    --------
+    >>> from skrnn.preprocessing import WordShapes
+    >>> X = [["The", "cat", "jumped"], ["the", "Cat", "sat", "quietly"]]
+    >>> shapes = WordShapes(min_count=2).fit(X)
+    >>> shapes.transform(X)
+    [['the', 'cat', '<unk-ed>'], ['the', 'cat', '<unk>', '<unk-ly>']]
+    >>> shapes.transform([["The", "Dublin", "cat", "purred", "in", "1984"]])
+    [['the', '<unk-cap-in>', 'cat', '<unk-ed>', '<unk>', '<num>']]
+    """
+
+    _parameter_constraints: dict = {
+        "min_count": [Interval(numbers.Integral, 1, None, closed="left")],
+        "suffix_length": [Interval(numbers.Integral, 0, None, closed="left")],
+    }
+
+    def __init__(self, min_count: int = 2, suffix_length: int = 2):
+        self.min_count = min_count
+        self.suffix_length = suffix_length
+
+    def fit(self, X, y=None):
+        """Count the lowercased words of ``X``.
+
+        Parameters
+        ----------
+        X : list of list of str
+            Sentences, each a sequence of words.
+        y : object, default=None
+            Ignored (a tagger's tags, in a pipeline).
+
+        Returns
+        -------
+        self : WordShapes
+            The fitted transformer.
+        """
+        self._validate_params()
+        sentences = _check_sentences(X)
+        self.counts_ = Counter(word.lower() for words in sentences for word in words)
+        return self
+
+    def transform(self, X) -> list[list[str]]:
+        """Map every word to itself (lowercased) or to its shape token.
+
+        Parameters
+        ----------
+        X : list of list of str
+            Sentences, each a sequence of words.
+
+        Returns
+        -------
+        list of list of str
+            The same sentences, lowercased, with rare words replaced.
+        """
+        check_is_fitted(self)
+        counts, m = self.counts_, self.min_count
+        return [
+            [w.lower() if counts[w.lower()] >= m else self._shape(w) for w in words]
+            for words in _check_sentences(X)
+        ]
+
+    def _shape(self, word: str) -> str:
+        if any(c.isdigit() for c in word):
+            return "<num>"
+        shape = "<unk"
+        if word[:1].isupper():
+            shape += "-cap"
+        if "-" in word:
+            shape += "-hyph"
+        if len(word) > 3 and self.suffix_length > 0:
+            shape += "-" + word[-self.suffix_length :].lower()
+        return shape + ">"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+
+def _check_sentences(X) -> list:
+    """``X`` as a list of word sequences, or an error naming the bad sample."""
+    if isinstance(X, (str, bytes)):
+        raise ValueError(
+            "X must be a list of sentences, each a list of words; got a str. "
+            "Tokenizer splits raw text into words."
+        )
+    sentences = list(X)
+    for i, words in enumerate(sentences):
+        if isinstance(words, (str, bytes)) or not hasattr(words, "__iter__"):
+            raise ValueError(
+                f"X[{i}] is a {type(words).__name__}, not a list of words; "
+                "Tokenizer splits raw text into words."
+            )
+        for j, word in enumerate(words):
+            if not isinstance(word, str):
+                raise ValueError(
+                    f"X[{i}][{j}] is a {type(word).__name__}, not a str; "
+                    "WordShapes expects words."
+                )
+    return sentences
+
+
 class SequenceScaler(SequenceInputMixin, TransformerMixin, BaseEstimator):
     """Standardize each feature over all time steps of all sequences.
 
@@ -172,10 +320,14 @@ class SequenceScaler(SequenceInputMixin, TransformerMixin, BaseEstimator):
         Mean of each per-step feature (computed even when
         ``with_mean=False``).
     var_ : ndarray of shape (n_step_features,)
-        Variance of each per-step feature.
+        Variance of each per-step feature: ``inf`` when it exceeds the float64
+        range (values beyond about 1e154), 0 when it is below it (values
+        below about 1e-154); ``scale_`` is computed without forming it.
     scale_ : ndarray of shape (n_step_features,) or None
-        Standard deviation used for scaling (a zero deviation becomes 1), or
-        None when ``with_std=False``.
+        Standard deviation used for scaling, or None when ``with_std=False``.
+        A deviation that is zero, or rounding noise (below
+        ``10 * eps * abs(mean_)``), becomes 1: a constant feature keeps its
+        values, minus the mean.
     n_features_in_ : int
         Columns of a 2-D ``X`` (its time steps), or features per step of a
         3-D or ragged ``X``.
@@ -201,7 +353,13 @@ class SequenceScaler(SequenceInputMixin, TransformerMixin, BaseEstimator):
       distort the shape of each series).
 
     Statistics are computed in float64; the output is float32 for float32
-    input and float64 otherwise.
+    input and float64 otherwise. Values of any magnitude work (1e200 as well
+    as 1e-200): the statistics of a feature are taken after dividing it by a
+    power of two near its largest magnitude (exact, so ordinary data get the
+    same bits as without it), and a value whose ``x - mean_`` overflows on
+    the way (``3e38`` and ``-3e38`` in float32) is computed again in float64
+    from halved values. A result truly beyond the range of the output dtype
+    (possible without ``with_std``) is ``inf``, with a ``RuntimeWarning``.
 
     Examples
     --------
@@ -244,15 +402,31 @@ class SequenceScaler(SequenceInputMixin, TransformerMixin, BaseEstimator):
             X, reset=True, dtype=float_dtype(X), categorical=False
         )
         data = ragged.data
-        self.mean_ = data.mean(axis=0, dtype=np.float64)
-        self.var_ = data.var(axis=0, dtype=np.float64)
+        # Squares of values beyond about 1e154 overflow float64 and those below
+        # 1e-154 underflow, so the statistics are taken of data / unit, with a
+        # power of two per feature that brings the largest magnitude into
+        # [1, 2). Dividing and multiplying by a power of two is exact, so where
+        # nothing overflowed or underflowed before, the results are the same,
+        # bit for bit. float32 data needs no unit: its squares fit in float64.
+        unit = np.ones(data.shape[1])
+        if data.dtype == np.float64:
+            peak = np.abs(data).max(axis=0, initial=0.0)
+            _, exponent = np.frexp(peak)  # peak = fraction * 2**exponent
+            unit = np.where(peak > 0, np.ldexp(1.0, exponent - 1), 1.0)
+            data = data / unit
+        mean = data.mean(axis=0, dtype=np.float64)
+        var = data.var(axis=0, dtype=np.float64)
+        self.mean_ = mean * unit
+        with np.errstate(over="ignore"):  # a variance beyond float64 is inf
+            self.var_ = var * unit * unit
         if self.with_std:
-            std = np.sqrt(self.var_)
-            # constant features keep their values (minus the mean)
-            too_small = std < 10 * np.finfo(np.float64).eps * np.maximum(
-                1.0, np.abs(self.mean_)
+            std = np.sqrt(var)
+            # constant features keep their values (minus the mean); the
+            # rounding noise of the mean is relative to its magnitude
+            too_small = (std == 0) | (
+                std < 10 * np.finfo(np.float64).eps * np.abs(mean)
             )
-            self.scale_ = np.where(too_small, 1.0, std)
+            self.scale_ = np.where(too_small, 1.0, std * unit)
         else:
             self.scale_ = None
         return self
@@ -294,18 +468,38 @@ class SequenceScaler(SequenceInputMixin, TransformerMixin, BaseEstimator):
             X, reset=False, dtype=dtype, categorical=False
         )
         data = np.array(ragged.data, dtype=dtype)  # a copy: X stays untouched
-        mean = self.mean_.astype(dtype) if self.with_mean else None
-        scale = self.scale_.astype(dtype) if self.scale_ is not None else None
-        if inverse:
-            if scale is not None:
-                data *= scale
-            if mean is not None:
-                data += mean
-        else:
-            if mean is not None:
-                data -= mean
-            if scale is not None:
-                data /= scale
+        with np.errstate(over="ignore"):
+            # (statistics of float64 data may be beyond float32: then the
+            # float64 path below does all entries)
+            mean = self.mean_.astype(dtype) if self.with_mean else None
+            scale = self.scale_.astype(dtype) if self.scale_ is not None else None
+            fits = all(v is None or np.isfinite(v).all() for v in (mean, scale))
+            if not fits:
+                pass
+            elif inverse:
+                if scale is not None:
+                    data *= scale
+                if mean is not None:
+                    data += mean
+            else:
+                if mean is not None:
+                    data -= mean
+                if scale is not None:
+                    data /= scale
+        # non-finite from finite input: an overflow on the way
+        overflowed = ~np.isfinite(data) if fits else np.ones(data.shape, dtype=bool)
+        if overflowed.any():
+            with np.errstate(over="ignore"):
+                data[overflowed] = self._apply_halved(ragged.data, overflowed, inverse)
+            if not np.isfinite(data[overflowed]).all():
+                warnings.warn(
+                    f"Some {'un' if inverse else ''}scaled values are beyond the "
+                    f"range of {np.dtype(dtype).name}; they are inf.",
+                    RuntimeWarning,
+                    # to the caller of transform (wrapped by set_output) or
+                    # of inverse_transform
+                    stacklevel=3 if inverse else 4,
+                )
         if checked.form == "2d":
             return data.reshape(len(ragged), -1)
         lengths = ragged.lengths
@@ -319,6 +513,22 @@ class SequenceScaler(SequenceInputMixin, TransformerMixin, BaseEstimator):
             s[:, 0] if one_d else s
             for s, one_d in zip(sequences, checked.one_d, strict=True)
         ]
+
+    def _apply_halved(self, data, where, inverse: bool) -> np.ndarray:
+        """The entries ``where`` of :meth:`_apply`, computed without overflow.
+
+        A difference of two values can overflow although both are finite (and
+        so can ``x - mean`` in float32, or ``x * scale`` on the way back to
+        such values). Here the steps run in float64 on halved values, and the
+        result is doubled: it overflows only when the true result does.
+        """
+        x = data[where].astype(np.float64)
+        column = np.nonzero(where)[1]
+        mean = self.mean_[column] * 0.5 if self.with_mean else 0.0
+        scale = self.scale_[column] if self.scale_ is not None else 1.0
+        if inverse:
+            return (x * (scale * 0.5) + mean) * 2.0
+        return (x * 0.5 - mean) / scale * 2.0
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,4 +1,4 @@
-"""Tests for skrnn.preprocessing: Tokenizer, SequenceScaler, sliding_windows."""
+"""Tests for skrnn.preprocessing: Tokenizer, WordShapes, SequenceScaler, windows."""
 
 import pickle
 
@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
@@ -15,7 +16,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sklearn.utils.validation import check_is_fitted
 
 from skrnn._input import SequenceInputMixin
-from skrnn.preprocessing import SequenceScaler, Tokenizer, sliding_windows
+from skrnn.preprocessing import SequenceScaler, Tokenizer, WordShapes, sliding_windows
 
 pd = pytest.importorskip("pandas")
 
@@ -138,6 +139,123 @@ def test_tokenizer_clone_pickle_pipeline_and_grid_search():
 
 
 # --------------------------------------------------------------------------
+# WordShapes
+# --------------------------------------------------------------------------
+
+SENTENCES = [
+    ["The", "cat", "jumped", "over", "the", "well-worn", "Fence", "."],
+    ["the", "CAT", "sat", "in", "1984", "."],
+    ["A", "dog", "barked", "loudly", "at", "the", "cat", "."],
+]
+
+
+def test_word_shapes_by_hand():
+    shapes = WordShapes().fit(SENTENCES)
+    # counted lowercased: the 4, cat 3, . 3; every other word once
+    assert shapes.counts_ == {
+        "the": 4,
+        "cat": 3,
+        ".": 3,
+        **dict.fromkeys(
+            "jumped over well-worn fence sat in 1984 a dog barked loudly at".split(),
+            1,
+        ),
+    }
+    assert shapes.transform(SENTENCES) == [
+        ["the", "cat", "<unk-ed>", "<unk-er>", "the", "<unk-hyph-rn>",
+         "<unk-cap-ce>", "."],
+        ["the", "cat", "<unk>", "<unk>", "<num>", "."],
+        ["<unk-cap>", "<unk>", "<unk-ed>", "<unk-ly>", "<unk>", "the", "cat", "."],
+    ]  # fmt: skip
+    # unseen words: a digit anywhere wins, then capital, hyphen, suffix
+    unseen = [["Dublin", "A4", "3.5", "Jean-Luc", "ox", "Ox", "-", "THE", ""]]
+    assert shapes.transform(unseen) == [
+        ["<unk-cap-in>", "<num>", "<num>", "<unk-cap-hyph-uc>", "<unk>",
+         "<unk-cap>", "<unk-hyph>", "the", "<unk>"],
+    ]  # fmt: skip
+
+
+def test_word_shapes_parameters():
+    # min_count=1 keeps every training word; only unseen ones get a shape
+    kept = WordShapes(min_count=1).fit(SENTENCES).transform(SENTENCES)
+    assert kept == [[w.lower() for w in s] for s in SENTENCES]
+    assert WordShapes(min_count=4).fit_transform(SENTENCES)[1][:2] == [
+        "the",
+        "<unk-cap>",  # "cat" is seen 3 times only
+    ]
+    words = [["Fence", "jumped", "well-worn", "sat"]]
+    fitted = {k: WordShapes(suffix_length=k).fit(SENTENCES) for k in (0, 1, 3, 9)}
+    assert fitted[0].transform(words) == [["<unk-cap>", "<unk>", "<unk-hyph>", "<unk>"]]
+    assert fitted[1].transform(words) == [
+        ["<unk-cap-e>", "<unk-d>", "<unk-hyph-n>", "<unk>"]
+    ]
+    assert fitted[3].transform(words) == [
+        ["<unk-cap-nce>", "<unk-ped>", "<unk-hyph-orn>", "<unk>"]
+    ]
+    assert fitted[9].transform(words) == [
+        ["<unk-cap-fence>", "<unk-jumped>", "<unk-hyph-well-worn>", "<unk>"]
+    ]
+    for bad in ({"min_count": 0}, {"suffix_length": -1}, {"min_count": 1.5}):
+        with pytest.raises(InvalidParameterError):
+            WordShapes(**bad).fit(SENTENCES)
+
+
+def test_word_shapes_checks_input():
+    with pytest.raises(NotFittedError):
+        WordShapes().transform(SENTENCES)
+    shapes = WordShapes().fit(SENTENCES)
+    with pytest.raises(ValueError, match="got a str. Tokenizer"):
+        shapes.fit("The cat sat.")
+    with pytest.raises(ValueError, match=r"X\[1\] is a str, not a list of words"):
+        shapes.transform([["a"], "the cat"])
+    with pytest.raises(ValueError, match=r"X\[0\]\[1\] is a int, not a str"):
+        shapes.transform([["a", 3]])
+    with pytest.raises(ValueError, match=r"X\[0\] is a float"):
+        shapes.fit([np.nan])
+    # any sequences of str: tuples, arrays, an object array of lists
+    as_arrays = np.empty(len(SENTENCES), dtype=object)
+    as_arrays[:] = [np.array(s) for s in SENTENCES]
+    assert shapes.transform(as_arrays) == shapes.transform(SENTENCES)
+    assert shapes.transform(tuple(map(tuple, SENTENCES))) == shapes.transform(SENTENCES)
+    assert shapes.transform([]) == []
+    tags = get_tags(shapes)
+    assert tags.input_tags.string
+    assert not tags.input_tags.two_d_array
+    assert tags.requires_fit
+
+
+def test_word_shapes_clone_pickle_and_pipeline():
+    shapes = WordShapes(min_count=3, suffix_length=1)
+    assert shapes.get_params() == {"min_count": 3, "suffix_length": 1}
+    twin = clone(shapes)
+    assert twin is not shapes
+    assert twin.get_params() == shapes.get_params()
+    assert not hasattr(twin, "counts_")
+    assert shapes.set_params(min_count=2) is shapes
+    assert shapes.min_count == 2
+    shapes.fit(SENTENCES)
+    assert not hasattr(clone(shapes), "counts_")
+    restored = pickle.loads(pickle.dumps(shapes))
+    assert restored.counts_ == shapes.counts_
+    assert restored.get_params() == shapes.get_params()
+    unseen = [["Dublin", "cats", "The"]]
+    assert restored.transform(unseen) == shapes.transform(unseen)
+    assert restored.transform(unseen) == [["<unk-cap-n>", "<unk-s>", "the"]]
+    # a pipeline step whose parameters a grid search sets
+    X = [["Good", "movie"], ["good", "film"], ["Bad", "movie"], ["bad", "film"]] * 5
+    y = np.array([1, 1, 0, 0] * 5)
+    pipe = make_pipeline(
+        WordShapes(min_count=1, suffix_length=0), FirstTokenClassifier()
+    )
+    assert_array_equal(pipe.fit(X, y).predict([["GOOD", "x"], ["BAD", "y"]]), [1, 0])
+    search = GridSearchCV(pipe, {"wordshapes__min_count": [1, 100]}, cv=2)
+    search.fit(X, y)
+    assert search.best_params_ == {"wordshapes__min_count": 1}
+    # min_count=100 turns "good" and "bad" into one shape token, "<unk>"
+    assert_allclose(search.cv_results_["mean_test_score"], [1.0, 0.5])
+
+
+# --------------------------------------------------------------------------
 # SequenceScaler
 # --------------------------------------------------------------------------
 
@@ -228,6 +346,109 @@ def test_scaler_dtypes():
     assert scaler.mean_.dtype == np.float64
     assert_allclose(scaler.mean_, X64.reshape(-1, 2).mean(axis=0), rtol=1e-6)
     assert SequenceScaler().fit_transform(np.arange(6).reshape(2, 3)).dtype == float
+
+
+def test_scaler_statistics_are_bit_identical_to_numpys():
+    # fit divides each feature by a power of two before taking its statistics
+    # (against overflow); that is exact, so ordinary data give numpy's numbers
+    rng = np.random.default_rng(11)
+    for loc, scale, shape in [(0.0, 1.0, (7, 9, 3)), (1e3, 1e-2, (50, 4, 2))]:
+        X = rng.normal(loc, scale, size=shape)
+        scaler = SequenceScaler().fit(X)
+        steps = X.reshape(-1, shape[-1])
+        assert_array_equal(scaler.mean_, steps.mean(axis=0))
+        assert_array_equal(scaler.var_, steps.var(axis=0))
+        assert_array_equal(scaler.scale_, steps.std(axis=0))
+        expected = X - steps.mean(axis=0)
+        expected /= steps.std(axis=0)
+        assert_array_equal(scaler.transform(X), expected)
+
+
+@pytest.mark.parametrize("magnitude", [1e200, 1e-200, 1e300, 1e-300])
+def test_scaler_huge_and_tiny_values(magnitude):
+    # The old fit squared the values: at 1e200 the variance overflowed to inf
+    # and every scaled value became 0; at 1e-200 it underflowed to 0 and the
+    # features were left unscaled as if constant.
+    rng = np.random.default_rng(12)
+    base = rng.normal(loc=[1.0, -2.0], scale=[3.0, 0.5], size=(6, 5, 2))
+    base[2, 3:] = np.nan
+    X = base * magnitude
+    reference = SequenceScaler().fit(base)
+    scaler = SequenceScaler().fit(X)
+    assert_allclose(scaler.mean_, reference.mean_ * magnitude, rtol=1e-12)
+    assert_allclose(scaler.scale_, reference.scale_ * magnitude, rtol=1e-12)
+    Xt = scaler.transform(X)
+    assert_array_equal(np.isnan(Xt), np.isnan(X))
+    assert_allclose(Xt, reference.transform(base), rtol=1e-12, atol=1e-12)
+    real = Xt[~np.isnan(Xt)].reshape(-1, 2)
+    assert_allclose(real.mean(axis=0), 0.0, atol=1e-12)
+    assert_allclose(real.std(axis=0), 1.0, rtol=1e-12)
+    assert_allclose(scaler.inverse_transform(Xt), X, rtol=1e-12)
+    no_mean = SequenceScaler(with_mean=False).fit_transform(X)
+    assert_allclose(no_mean, X / scaler.scale_, rtol=1e-12)
+
+
+def test_scaler_var_beyond_float64_is_inf_but_scale_is_right():
+    X = np.array([[1e200, 2e200, 3e200, -4e200]])
+    scaler = SequenceScaler().fit(X)
+    assert scaler.var_[0] == np.inf  # 7.25e400 does not fit in a float64
+    assert_allclose(scaler.mean_, [0.5e200], rtol=1e-15)
+    assert_allclose(scaler.scale_, [np.sqrt(7.25) * 1e200], rtol=1e-15)
+    expected = (np.array([1.0, 2.0, 3.0, -4.0]) - 0.5) / np.sqrt(7.25)
+    assert_allclose(scaler.transform(X)[0], expected, rtol=1e-14)
+    tiny = SequenceScaler().fit(X * 1e-225 * 1e-225)  # values near 1e-250
+    assert tiny.var_[0] == 0.0  # 7.25e-500 underflows
+    assert_allclose(tiny.scale_, [np.sqrt(7.25) * 1e-250], rtol=1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_scaler_values_near_the_largest_float(dtype):
+    # x - mean overflows although both are finite: 3e38 - (-3e38) in
+    # float32, 1.7e308 - (-1.7e308) in float64; the old transform gave -inf
+    big = np.finfo(dtype).max * 0.9
+    X = np.array([[big, big, -big]], dtype=dtype)
+    scaler = SequenceScaler().fit(X)
+    assert_allclose(scaler.mean_, [big / 3], rtol=1e-6)
+    assert_allclose(scaler.scale_, [np.sqrt(8 / 9) * big], rtol=1e-6)
+    Xt = scaler.transform(X)
+    assert Xt.dtype == dtype
+    assert_allclose(Xt, [[0.5**0.5, 0.5**0.5, -(2**0.5)]], rtol=1e-6)
+    assert_allclose(scaler.inverse_transform(Xt), X, rtol=1e-6)
+    # random values over the whole range, against float64 arithmetic
+    rng = np.random.default_rng(13)
+    X = (rng.uniform(-1.0, 1.0, size=(4, 6, 3)) * np.finfo(dtype).max).astype(dtype)
+    scaler = SequenceScaler().fit(X)
+    X64 = X.astype(np.float64)
+    if dtype == np.float32:
+        expected = (X64 - scaler.mean_) / scaler.scale_
+    else:  # float64 arithmetic overflows here too: halve first
+        expected = (X64 / 2 - scaler.mean_ / 2) / scaler.scale_ * 2
+    assert np.isfinite(expected).all()
+    Xt = scaler.transform(X)
+    assert_allclose(Xt, expected, rtol=1e-5 if dtype == np.float32 else 1e-12)
+    assert_allclose(scaler.inverse_transform(Xt), X, rtol=1e-5, atol=0)
+
+
+def test_scaler_fit_on_float64_beyond_float32_transforms_float32():
+    # mean_ and scale_ do not fit in float32, the scaled values do
+    X = np.array([[-1e39, 1e39, 3e39]])
+    scaler = SequenceScaler().fit(X)
+    X32 = np.array([3e38, -3e38], dtype=np.float32)
+    (Xt,) = scaler.transform([X32])
+    assert Xt.dtype == np.float32
+    expected = (X32.astype(np.float64) - 1e39) / scaler.scale_
+    assert_allclose(Xt, expected, rtol=1e-6)
+    assert_allclose(scaler.inverse_transform([Xt])[0], X32, rtol=1e-6)
+
+
+def test_scaler_warns_when_a_result_is_beyond_the_range():
+    # without with_std, x - mean can truly exceed the range: inf, with a warning
+    X = np.array([[3e38, 3e38, -3e38]], dtype=np.float32)
+    scaler = SequenceScaler(with_std=False).fit(X)
+    with pytest.warns(RuntimeWarning, match="beyond the range of float32"):
+        Xt = scaler.transform(X)
+    assert_allclose(Xt[0, :2], 2e38, rtol=1e-6)
+    assert Xt[0, 2] == -np.inf
 
 
 def test_scaler_forms_can_differ_between_fit_and_transform():

@@ -26,9 +26,14 @@ from threadpoolctl import threadpool_limits
 
 from skrnn import RNNClassifier, RNNRegressor, RNNSequenceTagger
 from skrnn.datasets import load_brown_pos, load_movie_reviews, load_stock_prices
-from skrnn.demo import WordShapes, main, most_frequent_tag_baseline
+from skrnn.demo import main, most_frequent_tag_baseline
 from skrnn.metrics import flat_accuracy_score
-from skrnn.preprocessing import SequenceScaler, Tokenizer, sliding_windows
+from skrnn.preprocessing import (
+    SequenceScaler,
+    Tokenizer,
+    WordShapes,
+    sliding_windows,
+)
 
 pytestmark = pytest.mark.slow
 
