@@ -96,6 +96,7 @@ _DOCUMENTED_CLASSES = [
     "skrnn.RNNSequenceTagger",
     "skrnn.preprocessing.Tokenizer",
     "skrnn.preprocessing.SequenceScaler",
+    "skrnn.preprocessing.WordShapes",
 ]
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import copy
 import sys
 import time
-import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
 from typing import NamedTuple
@@ -38,6 +37,7 @@ from ._cells import CELLS
 from ._input import SequenceInputMixin, float_dtype
 from ._optim import SGD, Adam, clip_grad_norm, l2_penalty
 from ._threads import single_blas_thread
+from ._warnings import warn
 
 #: ``early_stopping="auto"`` holds out ``validation_fraction`` of the data when
 #: the training set has at least this many samples (see the training guide for
@@ -88,8 +88,22 @@ def set_params_of_init(estimator, values: dict) -> None:
             setattr(estimator, name, value)
 
 
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class of the skrnn estimators; not for direct use."""
+
+    # the HTML representation's "?" links to skrnn's API pages, not sklearn's
+    _doc_link_module = "skrnn"
+    _doc_link_template = (
+        "https://skrnn.readthedocs.io/en/latest/gen_modules/"
+        "{estimator_module}.{estimator_name}.html"
+    )
 
     _parameter_constraints: dict = {
         "cell": [StrOptions(set(CELLS))],
@@ -338,11 +352,10 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
             # the best epoch's weights, a copy that later training may update
             self.coefs_, self._best_coefs = self._best_coefs, None
         if not stopped and not incremental and self.n_iter_ >= self.max_iter:
-            warnings.warn(
+            warn(
                 f"Stochastic optimizer: maximum iterations ({self.max_iter}) reached "
                 "and the optimization hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=4,
             )
         return self
 
@@ -386,7 +399,8 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         params = self.coefs_
         batches = self._train_batches(train)
         total, n_seen = 0.0, 0
-        show_bar = self.verbose >= 2
+        # the bar redraws one line: only where a terminal shows it so
+        show_bar = self.verbose >= 2 and _is_terminal(sys.stdout)
         for k, batch in enumerate(batches):
             result = self._batch_gradients(params, batch)
             loss, grads = result.loss, result.grads

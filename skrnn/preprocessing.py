@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numbers
-import warnings
 from collections import Counter
 
 import numpy as np
@@ -15,6 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._input import SequenceInputMixin, float_dtype
 from ._ragged import split
+from ._warnings import warn
 
 __all__ = ["SequenceScaler", "Tokenizer", "WordShapes", "sliding_windows"]
 
@@ -492,13 +492,10 @@ class SequenceScaler(SequenceInputMixin, TransformerMixin, BaseEstimator):
             with np.errstate(over="ignore"):
                 data[overflowed] = self._apply_halved(ragged.data, overflowed, inverse)
             if not np.isfinite(data[overflowed]).all():
-                warnings.warn(
+                warn(
                     f"Some {'un' if inverse else ''}scaled values are beyond the "
                     f"range of {np.dtype(dtype).name}; they are inf.",
                     RuntimeWarning,
-                    # to the caller of transform (wrapped by set_output) or
-                    # of inverse_transform
-                    stacklevel=3 if inverse else 4,
                 )
         if checked.form == "2d":
             return data.reshape(len(ragged), -1)

@@ -191,8 +191,11 @@ def test_verbose_prints_one_line_per_epoch(capsys):
         assert m and int(m.group(1)) == k, line
 
 
-def test_verbose_2_draws_a_progress_bar(capsys):
+def test_verbose_2_draws_a_progress_bar_on_a_terminal(capsys, monkeypatch):
     X, y = np.random.default_rng(0).standard_normal((40, 4)), np.arange(40) % 2
+    RNNClassifier(**{**FAST, "max_iter": 1}, verbose=2).fit(X, y)
+    assert "\r[" not in capsys.readouterr().out  # not a terminal: plain lines
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     RNNClassifier(**{**FAST, "max_iter": 1}, verbose=2).fit(X, y)
     out = capsys.readouterr().out
     assert out.count("\r[") == 5  # 40 samples in batches of 8
