@@ -550,7 +550,10 @@ PARAMETERS_DOC = """cell : {"rnn", "lstm", "gru"}, default="lstm"
     alpha : float, default=0.0001
         L2 penalty on the weights (not the biases). As in
         :class:`~sklearn.neural_network.MLPClassifier` it is divided by the
-        number of sequences in the batch.
+        number of sequences in the batch. The embedding of token input is
+        penalised, and updated, only in the rows of the tokens a batch uses
+        (lazy updates, as PyTorch's ``SparseAdam``), so a batch costs the same
+        whatever the size of the vocabulary.
     batch_size : int, default=32
         Sequences per mini-batch (capped at the number of samples). Batches are
         grouped by length so that little padding is computed.

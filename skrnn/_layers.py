@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._optim import RowSparse
+
 
 @dataclass(frozen=True)
 class Embedding:
@@ -42,18 +44,29 @@ class Embedding:
         return params[self.key][ids]
 
     def backward(
-        self, params: dict, ids: np.ndarray, d_out: np.ndarray, mask=None
+        self,
+        params: dict,
+        ids: np.ndarray,
+        d_out: np.ndarray,
+        mask=None,
+        *,
+        sparse: bool = False,
     ) -> dict:
         """Gradient of the table from the gradient on :meth:`forward`'s output.
 
         ``mask`` (the shape of ``ids``) selects the positions that count; the
-        others (padding) contribute nothing.
+        others (padding) contribute nothing. With ``sparse`` the gradient is a
+        :class:`~skrnn._optim.RowSparse` over the ids used, so its cost does not
+        grow with the vocabulary.
         """
-        dE = np.zeros_like(params[self.key])
         if mask is None:
-            np.add.at(dE, ids.reshape(-1), d_out.reshape(-1, self.dim))
+            ids, d_out = ids.reshape(-1), d_out.reshape(-1, self.dim)
         else:
-            np.add.at(dE, ids[mask], d_out[mask])
+            ids, d_out = ids[mask], d_out[mask]
+        if sparse:
+            return {self.key: RowSparse.accumulate(ids, d_out)}
+        dE = np.zeros_like(params[self.key])
+        np.add.at(dE, ids, d_out)
         return {self.key: dE}
 
 

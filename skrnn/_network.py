@@ -300,11 +300,19 @@ def forward(
     return _unsort(out, order, 1 if arch.readout == "sequence" else 0), cache
 
 
-def backward(params: dict, arch: Architecture, dout: np.ndarray, cache) -> dict:
+def backward(
+    params: dict,
+    arch: Architecture,
+    dout: np.ndarray,
+    cache,
+    *,
+    sparse_embedding: bool = False,
+) -> dict:
     """Gradients of the loss for every parameter, given ``d loss / d out``.
 
     ``dout`` has the shape of :func:`forward`'s ``out`` and the batch's original
-    order. The cache is consumed (its buffers are reused).
+    order. The cache is consumed (its buffers are reused). With
+    ``sparse_embedding`` the embedding's gradient is row-sparse (training).
     """
     order, lengths, R = cache.order, cache.lengths, cache.R
     T = cache.stack.n_steps
@@ -353,7 +361,9 @@ def backward(params: dict, arch: Architecture, dout: np.ndarray, cache) -> dict:
     grads.update(stack_grads)
     if embedding is not None:
         real = step_mask(lengths, T)
-        grads.update(embedding.backward(params, cache.ids, dx, real))
+        grads.update(
+            embedding.backward(params, cache.ids, dx, real, sparse=sparse_embedding)
+        )
     return {k: grads[k] for k in params}
 
 

@@ -246,7 +246,9 @@ class SupervisedRNN(BaseRNN):
             data.weights[idx],
             units * mean_weight,
         )
-        grads = _network.backward(params, self._arch, dout, cache)
+        grads = _network.backward(
+            params, self._arch, dout, cache, sparse_embedding=True
+        )
         return BatchResult(loss, grads, units, len(idx), len(idx) * mean_sw)
 
     def _training_size(self, data: Samples) -> int:

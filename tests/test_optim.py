@@ -132,3 +132,100 @@ def test_optimisers_pickle_with_their_state():
     opt.step(p, _grads())
     clone.step(p2, _grads())
     assert_allclose(p["a.weight"], p2["a.weight"])
+
+
+# ----------------------------------------------------------------------------
+# row-sparse (embedding) gradients
+# ----------------------------------------------------------------------------
+
+
+def _table_case(seed=0):
+    rng = np.random.default_rng(seed)
+    E = rng.standard_normal((50, 4))
+    ids = rng.integers(0, 50, size=30)
+    d = rng.standard_normal((30, 4))
+    return E, ids, d
+
+
+def test_row_sparse_accumulates_repeated_ids():
+    from skrnn._optim import RowSparse
+
+    E, ids, d = _table_case()
+    g = RowSparse.accumulate(ids, d)
+    dense = np.zeros_like(E)
+    np.add.at(dense, ids, d)
+    assert_allclose(g.toarray(E.shape), dense, rtol=1e-14)
+    assert np.array_equal(g.rows, np.unique(ids))
+
+
+@pytest.mark.parametrize(
+    "opt",
+    [lambda: Adam(0.01), lambda: SGD(0.1, 0.9, True), lambda: SGD(0.1, 0.5, False)],
+)
+def test_sparse_update_touches_only_the_rows_used(opt):
+    from skrnn._optim import RowSparse
+
+    E, ids, d = _table_case(1)
+    ids = ids % 20  # rows 20.. are never used
+    p = {"embedding.weight": E.copy()}
+    o = opt()
+    for _ in range(3):
+        o.step(p, {"embedding.weight": RowSparse.accumulate(ids, d)})
+    used = np.unique(ids)
+    untouched = np.setdiff1d(np.arange(50), used)
+    assert np.array_equal(p["embedding.weight"][untouched], E[untouched])
+    assert np.all(np.abs(p["embedding.weight"][used] - E[used]).max(axis=1) > 0)
+
+
+@pytest.mark.parametrize(
+    "opt",
+    [lambda: Adam(0.01), lambda: SGD(0.1, 0.9, True), lambda: SGD(0.1, 0.9, False)],
+)
+def test_sparse_update_over_every_row_equals_the_dense_update(opt):
+    from skrnn._optim import RowSparse
+
+    rng = np.random.default_rng(2)
+    E = rng.standard_normal((6, 3))
+    dense_p, sparse_p = {"w": E.copy()}, {"w": E.copy()}
+    dense_o, sparse_o = opt(), opt()
+    for _ in range(4):
+        g = rng.standard_normal((6, 3))
+        dense_o.step(dense_p, {"w": g.copy()})
+        sparse_o.step(sparse_p, {"w": RowSparse(np.arange(6), g.copy())})
+    assert_allclose(sparse_p["w"], dense_p["w"], rtol=1e-14, atol=1e-15)
+
+
+def test_sparse_l2_norm_and_clipping_see_the_rows():
+    from skrnn._optim import RowSparse
+
+    E, ids, d = _table_case(3)
+    g = RowSparse.accumulate(ids, d)
+    dense = g.toarray(E.shape)
+    grads = {"embedding.weight": g, "b.bias": np.ones(2)}
+    assert_allclose(
+        global_norm(grads), global_norm({"e": dense, "b": np.ones(2)}), rtol=1e-14
+    )
+    penalty = l2_penalty({"embedding.weight": E, "b.bias": np.ones(2)}, grads, 0.5)
+    # the penalty and its gradient cover the rows the batch used
+    assert_allclose(penalty, 0.25 * np.sum(E[g.rows] ** 2), rtol=1e-14)
+    assert_allclose(g.values, dense[g.rows] + 0.5 * E[g.rows], rtol=1e-14)
+    clip_grad_norm(grads, 1.0)
+    assert_allclose(global_norm(grads), 1.0, rtol=1e-12)
+
+
+def test_estimator_embedding_rows_of_unused_tokens_stay_put():
+    """With alpha=0, a partial_fit on sentences that use only some words leaves
+    the embedding rows of the other words exactly as they were."""
+    from skrnn import RNNClassifier
+
+    X1 = [["a", "b", "c"], ["d", "e"], ["f", "a"]] * 4
+    y = [0, 1, 0] * 4
+    clf = RNNClassifier(hidden_size=3, max_iter=2, alpha=0.0, random_state=0)
+    clf.fit(X1, y)
+    before = clf.coefs_["embedding.weight"].copy()
+    clf.partial_fit([["a", "b"], ["a"]], [0, 1])
+    after = clf.coefs_["embedding.weight"]
+    used = [clf.vocabulary_["a"], clf.vocabulary_["b"]]
+    other = [i for i in range(len(before)) if i not in used]
+    assert np.array_equal(after[other], before[other])
+    assert not np.allclose(after[used], before[used])
