@@ -36,7 +36,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._cells import CELLS
 from ._input import SequenceInputMixin, float_dtype
 from ._optim import SGD, Adam, clip_grad_norm, l2_penalty
-from ._threads import single_blas_thread
+from ._threads import single_blas_thread, small_step
 from ._warnings import warn
 
 #: ``early_stopping="auto"`` holds out ``validation_fraction`` of the data when
@@ -188,8 +188,20 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         """Score on held-out data, higher is better."""
 
     def _small_steps(self, data) -> bool:
-        """Whether the per-step work is small enough for one BLAS thread."""
-        return True
+        """Whether the per-step work of training is small enough for one BLAS
+        thread (see :mod:`skrnn._threads`)."""
+        return small_step(
+            min(self.batch_size, self._training_size(data)), *self._step_shape()
+        )
+
+    def _step_shape(self) -> tuple[int, int]:
+        """``(hidden, gates)`` of the recurrent product, as built at the first fit."""
+        structure = self._structure
+        return structure["hidden_size"], CELLS[structure["cell"]].n_gates
+
+    def _threads_for(self, batch: int):
+        """The BLAS thread policy for inference on batches of ``batch`` rows."""
+        return single_blas_thread(small_step(batch, *self._step_shape()))
 
     def _training_size(self, data) -> int:
         """The size ``early_stopping="auto"`` compares with its threshold."""

@@ -16,9 +16,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted
 
 from . import _losses, _network
 from ._base import BaseRNN, BatchResult
-from ._cells import N_GATES
 from ._ragged import Ragged, make_batches, prediction_batches, unpad
-from ._threads import SMALL_STEP
 
 #: Largest number of (time step x sequence) cells in one prediction batch.
 _PREDICT_CELLS = 1 << 18
@@ -257,11 +255,6 @@ class SupervisedRNN(BaseRNN):
     def _validation_score(self, data: Samples) -> float:
         return self._score_targets(data.X, data.targets)
 
-    def _small_steps(self, data: Samples) -> bool:
-        batch = min(self.batch_size, len(data.X))
-        gates = N_GATES[self._arch.cell] * self._arch.hidden_size
-        return batch * self._arch.hidden_size * gates <= SMALL_STEP
-
     # ------------------------------------------------------------------
     # inference
     # ------------------------------------------------------------------
@@ -271,38 +264,42 @@ class SupervisedRNN(BaseRNN):
         X, _ = self._validate_input(X, reset=False, dtype=self._float)
         return X
 
+    def _predict_batch_size(self, X: Ragged) -> int:
+        size = max(self.batch_size, _PREDICT_CELLS // int(X.lengths.max()))
+        return min(size, len(X))
+
     def _batches_for_predict(self, X: Ragged):
-        lengths = X.lengths
-        T = int(lengths.max())
-        size = max(self.batch_size, _PREDICT_CELLS // T)
-        return prediction_batches(lengths, size)
+        return prediction_batches(X.lengths, self._predict_batch_size(X))
 
     def _forward_many_to_one(self, X: Ragged, what: str = "out") -> np.ndarray:
         """Head outputs (``what="out"``) or readouts (``"readout"``) per sample."""
         result = None
-        for idx in self._batches_for_predict(X):
-            Xb, Lb = X.pad(idx)
-            if what == "out":
-                values, _ = _network.forward(
-                    self.coefs_, self._arch, Xb, Lb, keep_cache=False
-                )
-            else:
-                values = _network.readout(self.coefs_, self._arch, Xb, Lb)
-            if result is None:
-                result = np.empty((len(X),) + values.shape[1:], dtype=values.dtype)
-            result[idx] = values
+        with self._threads_for(self._predict_batch_size(X)):
+            for idx in self._batches_for_predict(X):
+                Xb, Lb = X.pad(idx)
+                if what == "out":
+                    values, _ = _network.forward(
+                        self.coefs_, self._arch, Xb, Lb, keep_cache=False
+                    )
+                else:
+                    values = _network.readout(self.coefs_, self._arch, Xb, Lb)
+                if result is None:
+                    shape = (len(X),) + values.shape[1:]
+                    result = np.empty(shape, dtype=values.dtype)
+                result[idx] = values
         return result
 
     def _forward_sequences(self, X: Ragged) -> list[np.ndarray]:
         """Head outputs at every step, one ``(T_i, n_outputs)`` array per sample."""
         result = [None] * len(X)
-        for idx in self._batches_for_predict(X):
-            Xb, Lb = X.pad(idx)
-            values, _ = _network.forward(
-                self.coefs_, self._arch, Xb, Lb, keep_cache=False
-            )
-            for i, v in zip(idx, unpad(values, Lb), strict=True):
-                result[i] = v
+        with self._threads_for(self._predict_batch_size(X)):
+            for idx in self._batches_for_predict(X):
+                Xb, Lb = X.pad(idx)
+                values, _ = _network.forward(
+                    self.coefs_, self._arch, Xb, Lb, keep_cache=False
+                )
+                for i, v in zip(idx, unpad(values, Lb), strict=True):
+                    result[i] = v
         return result
 
     def hidden_states(self, X, *, return_cell_states: bool = False):
@@ -332,15 +329,16 @@ class SupervisedRNN(BaseRNN):
             )
         hidden = [None] * len(X)
         cells = [None] * len(X)
-        for idx in self._batches_for_predict(X):
-            Xb, Lb = X.pad(idx)
-            top, _, _, top_cells = _network.run_layers(
-                self.coefs_, self._arch, Xb, Lb, cell_states=return_cell_states
-            )
-            for j, (i, h) in enumerate(zip(idx, unpad(top, Lb), strict=True)):
-                hidden[i] = h
-                if return_cell_states:
-                    cells[i] = top_cells[: Lb[j], j]
+        with self._threads_for(self._predict_batch_size(X)):
+            for idx in self._batches_for_predict(X):
+                Xb, Lb = X.pad(idx)
+                top, _, _, top_cells = _network.run_layers(
+                    self.coefs_, self._arch, Xb, Lb, cell_states=return_cell_states
+                )
+                for j, (i, h) in enumerate(zip(idx, unpad(top, Lb), strict=True)):
+                    hidden[i] = h
+                    if return_cell_states:
+                        cells[i] = top_cells[: Lb[j], j]
         if return_cell_states:
             return hidden, cells
         return hidden

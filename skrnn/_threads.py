@@ -25,6 +25,24 @@ SMALL_STEP = 1 << 20
 _lock = threading.Lock()
 _depth = 0
 _limiter = None
+_disabled = 0
+
+
+def small_step(batch: int, hidden: int, gates: int) -> bool:
+    """Whether a ``(batch, hidden) x (hidden, gates * hidden)`` product per step
+    is small enough for one BLAS thread."""
+    return batch * hidden * gates * hidden <= SMALL_STEP
+
+
+@contextmanager
+def policy_off():
+    """Switch the one-thread policy off inside the block (for measurements)."""
+    global _disabled
+    _disabled += 1
+    try:
+        yield
+    finally:
+        _disabled -= 1
 
 
 @contextmanager
@@ -34,7 +52,7 @@ def single_blas_thread(active: bool = True):
     Nested and concurrent blocks share one limit, restored when the last one exits.
     """
     global _depth, _limiter
-    if not active:
+    if not active or _disabled:
         yield
         return
     with _lock:

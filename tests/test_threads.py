@@ -48,10 +48,51 @@ def test_small_networks_train_on_one_blas_thread(two_threads):
     assert _blas_threads() == 2  # restored
 
 
+def _large_hidden(batch=32, gates=4):
+    """The smallest hidden size whose per-step product exceeds SMALL_STEP."""
+    return int(np.sqrt(SMALL_STEP / (batch * gates))) + 1
+
+
 def test_large_networks_keep_the_process_setting(two_threads):
-    assert 32 * 256 * 4 * 256 > SMALL_STEP
-    est = _fit(hidden=256)
+    hidden = _large_hidden()
+    assert 32 * hidden * 4 * hidden > SMALL_STEP
+    est = _fit(hidden=hidden)
     assert est.seen_ == [2, 2]
+
+
+def _threads_seen_in_inference(monkeypatch, est, X):
+    """BLAS threads seen by the network inside predict, transform and
+    hidden_states."""
+    from skrnn import _network
+
+    seen = []
+    for name in ("forward", "readout", "run_layers"):
+        original = getattr(_network, name)
+
+        def spy(*args, _original=original, **kwargs):
+            seen.append(_blas_threads())
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(_network, name, spy)
+    est.predict(X)
+    est.transform(X)
+    est.hidden_states(X)
+    return seen
+
+
+def test_prediction_follows_the_same_policy(two_threads, monkeypatch):
+    X = np.random.default_rng(1).standard_normal((40, 30, 3))
+    small = _fit(hidden=8)
+    assert set(_threads_seen_in_inference(monkeypatch, small, X)) == {1}
+    assert _blas_threads() == 2  # restored
+
+
+def test_prediction_of_large_networks_keeps_the_process_setting(
+    two_threads, monkeypatch
+):
+    est = _fit(hidden=_large_hidden())
+    X = np.random.default_rng(1).standard_normal((40, 30, 3))
+    assert set(_threads_seen_in_inference(monkeypatch, est, X)) == {2}
 
 
 def test_the_limit_is_shared_by_concurrent_fits():
