@@ -36,6 +36,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from ._cells import CELLS
 from ._input import SequenceInputMixin, float_dtype
 from ._optim import SGD, Adam, clip_grad_norm, l2_penalty
+from ._ragged import TokenBatch
 from ._threads import single_blas_thread, small_step
 from ._warnings import warn
 
@@ -111,6 +112,9 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "bidirectional": ["boolean"],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "char_embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "char_hidden_size": [Interval(Integral, 1, None, closed="left"), None],
+        "word_dropout": [Interval(Real, 0, None, closed="left")],
         "min_frequency": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "solver": [StrOptions({"adam", "sgd"})],
@@ -150,6 +154,8 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         "num_layers",
         "bidirectional",
         "embedding_dim",
+        "char_embedding_dim",
+        "char_hidden_size",
         "pooling",
         "min_frequency",
         "dtype",
@@ -193,6 +199,22 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         return small_step(
             min(self.batch_size, self._training_size(data)), *self._step_shape()
         )
+
+    def _drop_words(self, ids):
+        """Word dropout (Kiperwasser & Goldberg, 2016): each training token is
+        replaced by the unknown id with probability ``word_dropout / (word_dropout
+        + count)``, ``count`` being its frequency in the fit's data, so rare words
+        are dropped most and the unknown token's vector learns to stand for
+        them. The spelling of a character-aware token is kept."""
+        if not self.word_dropout or self._vocabulary is None:
+            return ids
+        words = ids.words if isinstance(ids, TokenBatch) else ids
+        counts = self._vocabulary.counts[words]
+        p = self.word_dropout / (self.word_dropout + counts)
+        dropped = np.where(self._rng.random(words.shape) < p, 0, words)
+        if isinstance(ids, TokenBatch):
+            return TokenBatch(dropped, ids.types, ids.chars, ids.char_lengths)
+        return dropped
 
     def _step_shape(self) -> tuple[int, int]:
         """``(hidden, gates)`` of the recurrent product, as built at the first fit."""
@@ -532,6 +554,20 @@ PARAMETERS_DOC = """cell : {"rnn", "lstm", "gru"}, default="lstm"
         and join the two outputs.
     embedding_dim : int, default=32
         Width of the embedding layer used for token and character input.
+    char_hidden_size : int or None, default=None
+        Character-aware tokens (token-list input): each token's vector joins
+        its word embedding with the final states of a bidirectional recurrent
+        layer of this many units per direction reading the token's characters
+        (C2W, Ling et al., 2015), so a word never seen in training still gets
+        a vector from its spelling. None uses the word embedding alone.
+    char_embedding_dim : int, default=16
+        Width of the character embedding of ``char_hidden_size``.
+    word_dropout : float, default=0.0
+        Word dropout for token and character input: in training, a token is
+        replaced by the unknown token with probability ``word_dropout /
+        (word_dropout + count)``, ``count`` being its frequency in the training
+        data (Kiperwasser & Goldberg, 2016, use 0.25), so the unknown token's
+        vector is trained for the rare words it stands for at prediction.
     {pooling}min_frequency : int, default=1
         Tokens seen fewer times in ``fit`` share the id of unseen tokens.
     dropout : float, default=0.0

@@ -569,6 +569,13 @@ def _min_frequency(estimator) -> int:
     return 1 if value is None else value
 
 
+def _spellings(data: Tokens) -> Tokens:
+    """The characters of all tokens, as character input (to count them)."""
+    joined = "".join(data.tokens)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    return Tokens(np.array([0, len(codes)]), codes, None)
+
+
 class SequenceInputMixin:
     """The estimators' side of input validation.
 
@@ -576,8 +583,10 @@ class SequenceInputMixin:
     estimator records what it saw: ``_input`` (an :class:`InputRecord`),
     ``n_features_in_`` and ``feature_names_in_`` for numeric input, and
     ``vocabulary_`` (token to id) with the :class:`~skrnn._vocabulary.
-    Vocabulary` behind it for characters and tokens. Attributes of an earlier
-    fit that no longer apply are deleted. Later calls check ``X`` against the
+    Vocabulary` behind it for characters and tokens (and ``char_vocabulary_``
+    for a character-aware model, one with ``char_hidden_size`` set, whose
+    tokens come back as a :class:`~skrnn._ragged.TokenRagged`). Attributes of
+    an earlier fit that no longer apply are deleted. Later calls check ``X`` against the
     record and encode tokens with the fitted vocabulary.
     """
 
@@ -600,7 +609,15 @@ class SequenceInputMixin:
             estimator=None if reset else self,
             categorical=categorical,
         )
-        vocabulary = None
+        vocabulary = chars = None
+        char_aware = getattr(self, "char_hidden_size", None) is not None
+        if char_aware and checked.form != "tokens":
+            what = "strings" if checked.form == "chars" else "numeric sequences"
+            raise ValueError(
+                f"char_hidden_size={self.char_hidden_size} builds each token's "
+                "vector from its characters and needs token sequences (a list of "
+                f"token lists), but X holds {what}. Set char_hidden_size=None."
+            )
         if checked.tokens is None:
             ragged = checked.data
         else:
@@ -610,17 +627,29 @@ class SequenceInputMixin:
                 )
             else:
                 vocabulary = self._vocabulary
-            ragged = vocabulary.encode(checked.tokens)
+            if char_aware:
+                chars = (
+                    Vocabulary.fit(_spellings(checked.tokens))
+                    if reset
+                    else self._char_vocabulary
+                )
+                ragged = vocabulary.encode_types(checked.tokens, chars)
+            else:
+                ragged = vocabulary.encode(checked.tokens)
         if reset:
-            self._record_input(checked, vocabulary)
+            self._record_input(checked, vocabulary, chars)
         return ragged, checked
 
-    def _record_input(self, checked: CheckedInput, vocabulary) -> None:
+    def _record_input(self, checked: CheckedInput, vocabulary, chars=None) -> None:
         self._input = checked.record
-        for attr in ("n_features_in_", "feature_names_in_", "vocabulary_"):
+        stale = ("n_features_in_", "feature_names_in_", "vocabulary_")
+        for attr in stale + ("char_vocabulary_",):
             if attr in vars(self):
                 delattr(self, attr)
         self._vocabulary = vocabulary
+        self._char_vocabulary = chars
+        if chars is not None:
+            self.char_vocabulary_ = dict(chars.index)
         if vocabulary is not None:
             self.vocabulary_ = dict(vocabulary.index)
         else:

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._layers import Dense, Embedding
+from ._layers import CharEncoder, Dense, Embedding, TokenEncoder
 from ._losses import step_mask
 from ._stack import Stack, dropout_mask, flip, reverse_index
 
@@ -54,6 +54,11 @@ class Architecture:
         Inverted dropout between layers and before the head, in training only.
     dtype : numpy dtype, default=float64
         Floating type of the parameters and of the computation.
+    n_chars : int, default=None
+        Character ids of a character-aware token encoder (None: words only).
+    char_embedding_dim : int, default=16
+    char_hidden_size : int, default=None
+        Units per direction of the character encoder (needs ``n_chars``).
     """
 
     cell: str
@@ -67,6 +72,9 @@ class Architecture:
     readout: str = "last"
     dropout: float = 0.0
     dtype: np.dtype = np.dtype(np.float64)
+    n_chars: int | None = None
+    char_embedding_dim: int = 16
+    char_hidden_size: int | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "dtype", np.dtype(self.dtype))
@@ -81,17 +89,24 @@ class Architecture:
         return self.stack.output_size
 
     @property
-    def embedding(self) -> Embedding | None:
+    def embedding(self) -> TokenEncoder | None:
+        """The token encoder (word embedding, and the spelling's vector when
+        character-aware); None for numeric input."""
         if self.n_embeddings is None:
             return None
-        return Embedding(self.n_embeddings, self.embedding_dim)
+        chars = None
+        if self.char_hidden_size is not None:
+            chars = CharEncoder(
+                self.n_chars, self.char_embedding_dim, self.char_hidden_size, self.cell
+            )
+        return TokenEncoder(Embedding(self.n_embeddings, self.embedding_dim), chars)
 
     @property
     def stack(self) -> Stack:
-        in_size = self.embedding_dim if self.n_embeddings is not None else None
+        embedding = self.embedding
         return Stack(
             self.cell,
-            self.input_size if in_size is None else in_size,
+            self.input_size if embedding is None else embedding.output_size,
             self.hidden_size,
             self.num_layers,
             self.bidirectional,
@@ -126,7 +141,7 @@ class NetworkCache(NamedTuple):
     """What :func:`backward` needs from :func:`forward`."""
 
     order: np.ndarray | None  # the batch's sort, None if it came sorted
-    ids: np.ndarray  # the layer-0 input (ids or floats) actually run
+    tokens: object  # the token encoder's cache (None for numeric input)
     lengths: np.ndarray  # sorted lengths of what was run
     R: np.ndarray  # the readout fed to the head
     pool: np.ndarray | None  # argmax positions of max pooling
@@ -135,10 +150,11 @@ class NetworkCache(NamedTuple):
     bptt_steps: int | None
 
 
-def _embed(params, arch, X):
+def _embed(params, arch, X, keep_cache=False):
+    """The layer-0 input of a batch, and the token encoder's cache."""
     if arch.n_embeddings is None:
-        return X
-    return arch.embedding.forward(params, X)
+        return X, None
+    return arch.embedding.forward(params, X, keep_cache=keep_cache)
 
 
 def _prefix_states(params, arch, inp, lengths, training, rng, chunk):
@@ -154,7 +170,7 @@ def _prefix_states(params, arch, inp, lengths, training, rng, chunk):
         if part_len[0] == 0:
             break
         stop = start + int(part_len[0])
-        x = _embed(params, arch, inp[start:stop])
+        x, _ = _embed(params, arch, inp[start:stop])
         _, init, _ = stack.forward(
             params, x, part_len, init, training=training, rng=rng, keep_cache=False
         )
@@ -257,7 +273,7 @@ def forward(
             params, arch, X, prefix_len, training, rng, chunk=max(bptt_steps, 32)
         )
         ids, lengths = _window(X, lengths, bptt_steps)
-    inp = _embed(params, arch, ids)
+    inp, tokens = _embed(params, arch, ids, keep_cache)
     T = inp.shape[0]
     top, finals, stack_cache = arch.stack.forward(
         params, inp, lengths, init, training=training, rng=rng, keep_cache=keep_cache
@@ -289,7 +305,7 @@ def forward(
 
     cache = NetworkCache(
         order,
-        ids,
+        tokens,
         lengths,
         R,
         pool,
@@ -362,7 +378,7 @@ def backward(
     if embedding is not None:
         real = step_mask(lengths, T)
         grads.update(
-            embedding.backward(params, cache.ids, dx, real, sparse=sparse_embedding)
+            embedding.backward(params, cache.tokens, dx, real, sparse=sparse_embedding)
         )
     return {k: grads[k] for k in params}
 
@@ -397,7 +413,7 @@ def run_layers(
     X, lengths = X[:, order], lengths[order]
     inv = np.empty_like(order)
     inv[order] = np.arange(B)
-    inp = _embed(params, arch, X)
+    inp, _ = _embed(params, arch, X)
     top, finals, cache = arch.stack.forward(
         params, inp, lengths, keep_cache=cell_states
     )

@@ -12,7 +12,15 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils import check_random_state
 
-__all__ = ["Ragged", "locate", "make_batches", "prediction_batches", "unpad"]
+__all__ = [
+    "Ragged",
+    "TokenBatch",
+    "TokenRagged",
+    "locate",
+    "make_batches",
+    "prediction_batches",
+    "unpad",
+]
 
 
 class Ragged:
@@ -200,6 +208,83 @@ class Ragged:
         offsets = np.zeros(len(sequences) + 1, dtype=np.int64)
         np.cumsum([len(s) for s in sequences], out=offsets[1:])
         return cls(np.concatenate(sequences, axis=0), offsets)
+
+
+class TokenBatch:
+    """A padded batch of tokens for a character-aware model.
+
+    ``words`` and ``types`` are ``(T, B)`` ids: the token's id in the word
+    vocabulary and the index of its spelling among the batch's distinct
+    spellings, whose characters are ``chars`` (time-major ``(Tc, n_types)``
+    character ids) with ``char_lengths``. Each spelling is read once per
+    batch, however often it occurs. Indexing selects positions of ``words`` and
+    ``types`` and keeps the spellings, so the network sorts, slices and windows
+    a batch as it does an array of ids.
+    """
+
+    def __init__(self, words, types, chars, char_lengths) -> None:
+        self.words = words
+        self.types = types
+        self.chars = chars
+        self.char_lengths = char_lengths
+
+    @property
+    def shape(self) -> tuple:
+        return self.words.shape
+
+    @property
+    def dtype(self):
+        return self.words.dtype
+
+    def __getitem__(self, key) -> TokenBatch:
+        return TokenBatch(
+            self.words[key], self.types[key], self.chars, self.char_lengths
+        )
+
+    def __setitem__(self, key, value) -> None:
+        self.words[key] = value
+        self.types[key] = value
+
+
+class TokenRagged(Ragged):
+    """Token sequences as ``(word id, type id)`` pairs, with each type's spelling.
+
+    Parameters
+    ----------
+    data : ndarray of int of shape (n_total_steps, 2)
+        Word id and type id of every token.
+    offsets : array-like of int
+        As :class:`Ragged`.
+    type_chars : Ragged
+        The character ids of each type (a type is a distinct token string).
+    """
+
+    def __init__(self, data, offsets, type_chars: Ragged) -> None:
+        super().__init__(data, offsets)
+        self.type_chars = type_chars
+
+    @property
+    def n_step_features(self) -> None:
+        return None
+
+    def take(self, indices) -> TokenRagged:
+        taken = super().take(indices)
+        return TokenRagged(taken.data, taken.offsets, self.type_chars)
+
+    def words(self) -> Ragged:
+        """The word ids alone."""
+        return Ragged(self.data[:, 0], self.offsets)
+
+    def pad(self, indices=None, dtype=None) -> tuple[TokenBatch, np.ndarray]:
+        """A :class:`TokenBatch` of the chosen sequences, and their lengths."""
+        pairs, lengths = super().pad(indices)
+        mask = np.arange(pairs.shape[0])[:, None] < lengths[None, :]
+        used, local = np.unique(pairs[:, :, 1][mask], return_inverse=True)
+        types = np.zeros(pairs.shape[:2], dtype=np.intp)
+        types[mask] = local.reshape(-1)
+        chars, char_lengths = self.type_chars.pad(used)
+        words = np.ascontiguousarray(pairs[:, :, 0])
+        return TokenBatch(words, types, chars, char_lengths), lengths
 
 
 def unpad(values: np.ndarray, lengths) -> list[np.ndarray]:

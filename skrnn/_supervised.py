@@ -162,6 +162,11 @@ class SupervisedRNN(BaseRNN):
                 readout=self._readout,
                 dropout=self.dropout,
                 dtype=self._float,
+                n_chars=None
+                if self._char_vocabulary is None
+                else len(self._char_vocabulary),
+                char_embedding_dim=self.char_embedding_dim,
+                char_hidden_size=self.char_hidden_size,
             )
         )
 
@@ -227,6 +232,7 @@ class SupervisedRNN(BaseRNN):
         data, idx = batch
         mean_weight, mean_sw = self._batch_norms
         Xb, Lb = data.X.pad(idx)
+        Xb = self._drop_words(Xb)
         out, cache = _network.forward(
             params,
             self._arch,

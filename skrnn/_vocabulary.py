@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._ragged import Ragged
+from ._ragged import Ragged, TokenRagged
 
 UNKNOWN = "<unk>"
 END = "<eos>"
@@ -60,11 +60,17 @@ class Vocabulary:
     ['c', '<unk>', 'b']
     """
 
-    def __init__(self, tokens, specials=(UNKNOWN,)) -> None:
+    def __init__(self, tokens, specials=(UNKNOWN,), counts=None) -> None:
         self.specials = tuple(specials)
         self.tokens = list(tokens)
         start = len(self.specials)
         self.index = {tok: i for i, tok in enumerate(self.tokens, start=start)}
+        #: training counts by id (0 for the reserved symbols), when known
+        self.counts = None
+        if counts is not None:
+            self.counts = np.concatenate(
+                [np.zeros(start, dtype=np.int64), np.asarray(counts, dtype=np.int64)]
+            )
 
     def __len__(self) -> int:
         return len(self.specials) + len(self.tokens)
@@ -98,7 +104,7 @@ class Vocabulary:
                 "lower min_frequency."
             )
         kept.sort(key=lambda item: (-item[1], item[0]))
-        return cls([tok for tok, _ in kept], specials)
+        return cls([tok for tok, _ in kept], specials, [c for _, c in kept])
 
     @classmethod
     def fit(cls, data: Tokens, min_frequency: int = 1, specials=(UNKNOWN,)):
@@ -133,6 +139,20 @@ class Vocabulary:
         return np.fromiter(
             map(self.index.get, sequence, repeat(0)), dtype=np.intp, count=len(sequence)
         )
+
+    def encode_types(self, data: Tokens, chars: Vocabulary) -> Ragged:
+        """Token sequences as (word id, type id) pairs, for character-aware
+        models: a :class:`~skrnn._ragged.TokenRagged` whose types (the distinct
+        token strings of ``data``) carry their characters' ids in ``chars``."""
+        types, type_ids = np.unique(
+            np.array(data.tokens, dtype=object), return_inverse=True
+        )
+        words = self.encode(data).data
+        type_chars = Ragged.from_list(
+            [chars.encode_sequence(t) for t in types.tolist()]
+        )
+        pairs = np.stack([words, type_ids.reshape(-1).astype(np.intp)], axis=1)
+        return TokenRagged(pairs, data.offsets, type_chars)
 
     def decode(self, ids) -> list:
         """Symbols of ``ids``."""
