@@ -1,0 +1,265 @@
+"""Character-aware tokens: the C2W encoder against PyTorch and central
+differences, the learning it buys for unseen words, word dropout's rate,
+pickling and partial_fit."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from skrnn import RNNClassifier, RNNSequenceTagger
+from skrnn import _network as N
+from skrnn._input import check_sequences
+from skrnn._losses import step_mask
+from skrnn._vocabulary import Vocabulary
+
+from .conftest import requires_torch
+
+
+@pytest.fixture(autouse=True)
+def _quiet_convergence():
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+SENTENCES = [
+    ["the", "cat", "sat"],
+    ["a", "dog", "ran", "far", "away"],
+    ["cats", "sat"],
+    ["the", "the", "dogs"],
+]
+
+
+def _case(cell, bidirectional, seed=0, num_layers=1):
+    rng = np.random.default_rng(seed)
+    checked = check_sequences(SENTENCES, name="T", dtype=float)
+    words = Vocabulary.fit(checked.tokens, min_frequency=2)  # some unknown words
+    from skrnn._input import _spellings
+
+    chars = Vocabulary.fit(_spellings(checked.tokens))
+    tokens = words.encode_types(checked.tokens, chars)
+    arch = N.Architecture(
+        cell,
+        3,
+        4,
+        n_embeddings=len(words),
+        embedding_dim=3,
+        num_layers=num_layers,
+        bidirectional=bidirectional,
+        readout="sequence",
+        dtype=np.float64,
+        n_chars=len(chars),
+        char_embedding_dim=2,
+        char_hidden_size=2,
+    )
+    params = N.init_params(arch, rng)
+    for k in params:
+        params[k] = params[k] * 1.5
+    X, lengths = tokens.pad()
+    weights = rng.standard_normal((X.shape[0], X.shape[1], 4))
+    weights *= step_mask(lengths, X.shape[0])[:, :, None]
+    return arch, params, X, lengths, weights, tokens
+
+
+def test_each_spelling_of_a_batch_is_read_once():
+    _, _, X, lengths, _, tokens = _case("lstm", False)
+    n_distinct = len({tok for s in SENTENCES for tok in s})
+    assert X.chars.shape[1] == n_distinct == len(tokens.type_chars)
+    spellings = sorted({tok for s in SENTENCES for tok in s})  # the types' order
+    assert X.char_lengths.tolist() == [len(t) for t in spellings]
+    # "the" occurs three times but has one spelling entry
+    the = [
+        X.types[t, b]
+        for b, s in enumerate(SENTENCES)
+        for t, w in enumerate(s)
+        if w == "the"
+    ]
+    assert len(set(the)) == 1 and len(the) == 3
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_gradients_through_the_character_encoder(cell, bidirectional):
+    arch, params, X, lengths, weights, _ = _case(cell, bidirectional, seed=1)
+
+    def loss():
+        out, _ = N.forward(params, arch, X, lengths)
+        return float(np.sum(out * weights))
+
+    out, cache = N.forward(params, arch, X, lengths)
+    grads = N.backward(params, arch, weights, cache)
+    for name in [k for k in params if k.startswith(("chars.", "embedding."))]:
+        p = params[name]
+        num = np.zeros_like(p)
+        for i in range(p.size):
+            old = p.flat[i]
+            p.flat[i] = old + 1e-6
+            plus = loss()
+            p.flat[i] = old - 1e-6
+            minus = loss()
+            p.flat[i] = old
+            num.flat[i] = (plus - minus) / 2e-6
+        err = np.linalg.norm(grads[name] - num) / max(
+            np.linalg.norm(grads[name]) + np.linalg.norm(num), 1e-7
+        )
+        assert err < 1e-6, f"{cell} bi={bidirectional}: {name} rel err {err:.2e}"
+    # sparse (training) gradients are the dense ones on the rows used
+    out, cache = N.forward(params, arch, X, lengths)
+    sparse = N.backward(params, arch, weights, cache, sparse_embedding=True)
+    for name in ("embedding.weight", "chars.embedding.weight"):
+        assert_allclose(
+            sparse[name].toarray(params[name].shape), grads[name], atol=1e-12
+        )
+
+
+@requires_torch
+@pytest.mark.reference
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("num_layers", [1, 2])
+def test_character_encoder_matches_torch(cell, num_layers):
+    import torch
+    from torch import nn
+
+    from ._reference import TORCH_RNN
+
+    arch, params, X, lengths, weights, tokens = _case(
+        cell, True, seed=2, num_layers=num_layers
+    )
+    out, cache = N.forward(params, arch, X, lengths)
+    grads = N.backward(params, arch, weights, cache)
+
+    class C2WTagger(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = nn.Embedding(arch.n_embeddings, 3)
+            self.chars = nn.Module()
+            self.chars.embedding = nn.Embedding(arch.n_chars, 2)
+            self.chars.rnn = TORCH_RNN[cell](2, 2, bidirectional=True)
+            self.rnn = TORCH_RNN[cell](7, 3, num_layers=num_layers, bidirectional=True)
+            self.output = nn.Linear(6, 4)
+
+        def forward(self):
+            # every token spelled on its own: no sharing between positions
+            T, B = X.words.shape
+            vecs = []
+            for t in range(T):
+                row = []
+                for b in range(B):
+                    c = X.chars[: X.char_lengths[X.types[t, b]], X.types[t, b]]
+                    e = self.chars.embedding(torch.as_tensor(c))[:, None]
+                    _, h = self.chars.rnn(e)
+                    h = h[0] if cell == "lstm" else h
+                    spelled = torch.cat([h[0, 0], h[1, 0]])
+                    word = self.embedding(torch.as_tensor(X.words[t, b]))
+                    row.append(torch.cat([word, spelled]))
+                vecs.append(torch.stack(row))
+            x = torch.stack(vecs)
+            packed = nn.utils.rnn.pack_padded_sequence(
+                x, torch.as_tensor(lengths), enforce_sorted=False
+            )
+            y, _ = self.rnn(packed)
+            y, _ = nn.utils.rnn.pad_packed_sequence(y, total_length=T)
+            mask = torch.as_tensor(step_mask(lengths, T))[:, :, None]
+            return self.output(y) * mask
+
+    net = C2WTagger().double()
+    net.load_state_dict({k: torch.tensor(v) for k, v in params.items()})
+    ref = net()
+    assert_allclose(out, ref.detach().numpy(), rtol=1e-10, atol=1e-10)
+    (ref * torch.tensor(weights)).sum().backward()
+    for name, p in net.named_parameters():
+        assert_allclose(
+            grads[name], p.grad.numpy(), rtol=1e-9, atol=1e-10, err_msg=name
+        )
+
+
+# ----------------------------------------------------------------------------
+# learning, word dropout, estimator contract
+# ----------------------------------------------------------------------------
+
+
+def _suffix_task(seed=0):
+    """The tag is decided by the word's suffix; the test words are all unseen."""
+    rng = np.random.default_rng(seed)
+    stems = {
+        "".join(rng.choice(list("bcdfgklmnprst"), 3)) + rng.choice(list("aeiou"))
+        for _ in range(400)
+    }
+    stems = sorted(stems)
+    suffixes = [("ing", "VERB"), ("ness", "NOUN"), ("ly", "ADV")]
+
+    def make(pool, n):
+        X, y = [], []
+        for _ in range(n):
+            picks = [(rng.choice(pool), suffixes[rng.integers(3)]) for _ in range(4)]
+            X.append([s + suf for s, (suf, _) in picks])
+            y.append([tag for _, (_, tag) in picks])
+        return X, y
+
+    return make(stems[:200], 300), make(stems[200:], 100)
+
+
+def test_characters_tag_unseen_words_that_word_embeddings_cannot():
+    (X, y), (X_new, y_new) = _suffix_task()
+    assert not {w for s in X_new for w in s} & {w for s in X for w in s}
+    params = dict(hidden_size=16, max_iter=25, learning_rate_init=0.01, random_state=0)
+    words_only = RNNSequenceTagger(**params).fit(X, y)
+    with_chars = RNNSequenceTagger(**params, char_hidden_size=16).fit(X, y)
+    assert words_only.score(X_new, y_new) < 0.5  # three tags: near chance
+    assert with_chars.score(X_new, y_new) >= 0.98
+    assert "chars.rnn.weight_ih_l0_reverse" in with_chars.coefs_
+    assert set(with_chars.char_vocabulary_) >= set("ingesly")
+
+
+def test_word_dropout_rate_follows_the_frequency_rule():
+    X = [["a"] * 9 + ["b"] * 3 + ["c"]] * 40  # counts 360, 120, 40
+    clf = RNNClassifier(hidden_size=2, max_iter=1, random_state=0, word_dropout=2.0)
+    clf.fit(X, [0, 1] * 20)
+    ids = np.array([[clf.vocabulary_[w] for w in X[0]]] * 4000).T
+    dropped = clf._drop_words(ids) == 0
+    for w, count in (("a", 360), ("b", 120), ("c", 40)):
+        rate = dropped[ids == clf.vocabulary_[w]].mean()
+        assert abs(rate - 2.0 / (2.0 + count)) < 0.2 * 2.0 / (2.0 + count) + 0.002, w
+    clf.set_params(word_dropout=0.0)
+    assert not np.any(clf._drop_words(ids) == 0)
+
+
+def test_word_dropout_keeps_the_spelling():
+    (X, y), _ = _suffix_task(1)
+    tagger = RNNSequenceTagger(
+        hidden_size=4, max_iter=1, char_hidden_size=3, word_dropout=1e6, random_state=0
+    ).fit(X, y)
+    batch, _ = tagger._validate_input(X[:5], reset=False, dtype=np.float32)[0].pad()
+    dropped = tagger._drop_words(batch)
+    assert np.all(dropped.words == 0)  # every word dropped...
+    assert np.array_equal(dropped.types, batch.types)  # ...but still spelled
+    assert np.array_equal(dropped.chars, batch.chars)
+
+
+def test_char_aware_model_pickles_and_trains_on():
+    (X, y), (X_new, _) = _suffix_task(2)
+    tagger = RNNSequenceTagger(
+        hidden_size=6, max_iter=2, char_hidden_size=4, word_dropout=0.25, random_state=0
+    ).fit(X, y)
+    clone = pickle.loads(pickle.dumps(tagger))
+    for a, b in zip(
+        tagger.predict_proba(X_new), clone.predict_proba(X_new), strict=True
+    ):
+        assert np.array_equal(a, b)
+    tagger.partial_fit(X[:50], y[:50])
+    clone.partial_fit(X[:50], y[:50])
+    for k in tagger.coefs_:
+        assert np.array_equal(tagger.coefs_[k], clone.coefs_[k]), k
+    assert tagger.n_iter_ == 3
+
+
+def test_char_aware_needs_token_lists():
+    with pytest.raises(ValueError, match="needs token sequences"):
+        RNNClassifier(char_hidden_size=4).fit(["abc", "de"], [0, 1])
+    with pytest.raises(ValueError, match="needs token sequences"):
+        RNNClassifier(char_hidden_size=4).fit(np.ones((2, 3)), [0, 1])
