@@ -1,0 +1,208 @@
+"""The non-neural baselines of the demo and the benchmarks (skrnn._baselines).
+
+The language model is checked against values worked out by hand, against a slow
+textbook implementation written here from the formulas, and on Hamlet against a
+floor set below the score measured when this file was written (in the comment).
+"""
+
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from skrnn._baselines import CharNGramLM
+from skrnn.datasets import load_hamlet
+
+DOCS = [
+    "the cat sat on the mat.",
+    "the dog sat on the log!",
+    "a cat and a dog.",
+    "",
+]
+
+# ----------------------------------------------------------------------------
+# a textbook interpolated Kneser-Ney model, for comparison
+# ----------------------------------------------------------------------------
+
+BOS, EOS = "<s>", "</s>"
+
+
+class ReferenceKN:
+    """Interpolated Kneser-Ney with one discount, recounted on every query."""
+
+    def __init__(self, docs, order, discount):
+        self.order, self.d = order, discount
+        self.vocab = sorted(set("".join(docs))) + [EOS, "<unk>"]
+        # every predicted token with its order - 1 tokens of context
+        self.events = []
+        for doc in docs:
+            tokens = [BOS] * (order - 1) + list(doc) + [EOS]
+            for p in range(order - 1, len(tokens)):
+                self.events.append(tuple(tokens[p - order + 1 : p + 1]))
+
+    def count(self, gram):
+        """Raw count for the highest order, else the continuation count."""
+        k = len(gram)
+        if k == self.order:
+            return sum(e == gram for e in self.events)
+        return len({e[-k - 1] for e in self.events if e[-k:] == gram})
+
+    def prob(self, w, context):
+        """p_k(w | context), k = len(context) + 1."""
+        lower = self.prob(w, context[1:]) if context else 1 / len(self.vocab)
+        counts = {v: self.count((*context, v)) for v in self.vocab}
+        total = sum(counts.values())
+        if total == 0:
+            return lower
+        n_types = sum(c > 0 for c in counts.values())
+        return (max(counts[w] - self.d, 0) + self.d * n_types * lower) / total
+
+    def next_proba(self, prefix):
+        padded = [BOS] * (self.order - 1) + [
+            c if c in self.vocab else "<unk>" for c in prefix
+        ]
+        context = tuple(padded[len(padded) - self.order + 1 :])
+        return np.array([self.prob(v, context) for v in self.vocab])
+
+
+# ----------------------------------------------------------------------------
+# character n-gram language model
+# ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("order", [1, 2, 3, 6])
+@pytest.mark.parametrize("discount", ["modified", "single", 0.7])
+def test_next_token_probabilities_sum_to_one(order, discount):
+    lm = CharNGramLM(order=order, discount=discount).fit(DOCS)
+    assert lm.classes_[-2:].tolist() == ["</s>", "<unk>"]
+    prefixes = ["", "t", "the c", "the cat sat on the mat.", "zzz", "the d\u00e9", "x"]
+    proba = lm.predict_proba(prefixes)
+    assert proba.shape == (len(prefixes), len(lm.classes_))
+    assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-12)
+    assert (proba > 0).all()
+
+
+def test_hand_computed_bigram_values():
+    # corpus "aab", order 2, discount 0.5; vocabulary a, b, </s>, <unk>.
+    # Bigrams (raw): <s>a, aa, ab, b</s>, once each. Unigram continuation
+    # counts: a 2 (after <s> and a), b 1, </s> 1; total 4, three types, so
+    # gamma = 1.5 and p1 = [(2-.5+1.5/4)/4, (1-.5+.375)/4, same, .375/4]
+    # = [.46875, .21875, .21875, .09375].
+    # After "a": c(aa) = c(ab) = 1, total 2, gamma 1:
+    # p2(a|a) = (.5 + .46875)/2, p2(b|a) = (.5 + .21875)/2, p2(</s>|a) =
+    # .21875/2, p2(<unk>|a) = .09375/2.
+    # After <s>: c(<s>a) = 1, gamma .5: p(a) = .5 + .5 * .46875, the others
+    # .5 * p1.
+    lm = CharNGramLM(order=2, discount=0.5).fit(["aab"])
+    assert lm.classes_.tolist() == ["a", "b", "</s>", "<unk>"]
+    p1 = [0.46875, 0.21875, 0.21875, 0.09375]
+    assert_allclose(
+        lm.predict_proba(["", "a", "x"]),
+        [
+            [0.734375, 0.109375, 0.109375, 0.046875],
+            [0.484375, 0.359375, 0.109375, 0.046875],
+            p1,  # after an unseen character: the unigram distribution
+        ],
+        rtol=1e-12,
+    )
+    # p(a|<s>) p(a|a) p(b|a) p(</s>|b), with p(</s>|b) = .5 + .5 * .21875
+    expected = math.log(0.734375 * 0.484375 * 0.359375 * 0.609375)
+    assert_allclose(lm.score_samples(["aab"]), [expected], rtol=1e-12)
+    assert_allclose(lm.score(["aab"]), expected / 4, rtol=1e-12)
+    assert_allclose(lm.perplexity(["aab"]), math.exp(-expected / 4), rtol=1e-12)
+    assert_allclose(lm.bits_per_character(["aab"]), -expected / 4 / math.log(2))
+
+
+@pytest.mark.parametrize("order", [1, 2, 3, 4])
+def test_matches_reference_implementation(order):
+    lm = CharNGramLM(order=order, discount=0.6).fit(DOCS)
+    ref = ReferenceKN(DOCS, order, 0.6)
+    assert lm.classes_.tolist() == ref.vocab
+    prefixes = ["", "t", "th", "the ", "a cat", "the dog sat on", "q", "qth", "a d"]
+    expected = np.array([ref.next_proba(p) for p in prefixes])
+    assert_allclose(lm.predict_proba(prefixes), expected, rtol=1e-12)
+
+
+def test_unseen_context_falls_back_to_lower_order():
+    order = 4
+    lm = CharNGramLM(order=order, discount=0.6).fit(DOCS)
+    ref = ReferenceKN(DOCS, order, 0.6)
+    # "ng " never occurs, "g " does: the 4-gram model uses its order-3 estimate
+    context = ("n", "g", " ")
+    assert sum(ref.count((*context, v)) for v in ref.vocab) == 0
+    assert sum(ref.count((*context[1:], v)) for v in ref.vocab) > 0
+    expected = [ref.prob(v, context[1:]) for v in ref.vocab]
+    assert_allclose(lm.predict_proba(["a ding "])[0], expected, rtol=1e-12)
+    # after an unseen character no context is known: the unigram estimate
+    unigram = [ref.prob(v, ()) for v in ref.vocab]
+    for prefix in ["the c\u00e9", "Q"]:
+        assert_allclose(lm.predict_proba([prefix])[0], unigram, rtol=1e-12)
+
+
+def test_log_likelihood_is_the_chain_of_next_token_probabilities():
+    # each document is scored from its start, and its end marker is predicted
+    lm = CharNGramLM(order=3).fit(DOCS)
+    col = lm.vocabulary_
+    for doc in ["the cat", "a dog sat.", "", "the \u00e9lan"]:
+        proba = lm.predict_proba([doc[:i] for i in range(len(doc) + 1)])
+        tokens = [col.get(c, col["<unk>"]) for c in doc] + [col["</s>"]]
+        expected = np.log(proba[np.arange(len(tokens)), tokens]).sum()
+        assert_allclose(lm.score_samples([doc]), [expected], rtol=1e-12)
+    n_tokens = sum(len(d) + 1 for d in DOCS)
+    assert_allclose(lm.score(DOCS), lm.score_samples(DOCS).sum() / n_tokens)
+
+
+def test_unseen_characters_are_one_unknown_symbol():
+    lm = CharNGramLM(order=3).fit(DOCS)
+    assert_allclose(
+        lm.score_samples(["the \u00e9at"]), lm.score_samples(["the \u00fcat"])
+    )
+
+
+def test_modified_discounts_follow_chen_goodman():
+    docs = [load_hamlet().data[:3000]]
+    lm = CharNGramLM(order=3).fit(docs)
+    raw = Counter()  # trigram counts of counts
+    for doc in docs:
+        tokens = ["<s>", "<s>", *doc, "</s>"]
+        raw.update(tuple(tokens[p - 2 : p + 1]) for p in range(2, len(tokens)))
+    n = Counter(min(c, 5) for c in raw.values())
+    assert min(n[1], n[2], n[3], n[4]) > 0
+    y = n[1] / (n[1] + 2 * n[2])
+    expected = [
+        1 - 2 * y * n[2] / n[1],
+        2 - 3 * y * n[3] / n[2],
+        3 - 4 * y * n[4] / n[3],
+    ]
+    assert_allclose(lm.discounts_[2], expected)
+    # too few counts for three estimates: one, n1 / (n1 + 2 n2)
+    tiny = CharNGramLM(order=2).fit(["abab"])
+    n1, n2 = 3, 1  # bigrams <s>a, ba, b</s> once, ab twice; none 3 times
+    assert_allclose(tiny.discounts_[1], [n1 / (n1 + 2 * n2)] * 3)
+
+
+def test_language_model_rejects_bad_input():
+    with pytest.raises(ValueError, match=r"\[text\]"):
+        CharNGramLM().fit("a whole text")
+    with pytest.raises(ValueError, match="texts\\[1\\]"):
+        CharNGramLM().fit(["ok", ["a", "b"]])
+    with pytest.raises(ValueError, match="order"):
+        CharNGramLM(order=0).fit(DOCS)
+    with pytest.raises(ValueError, match="discount"):
+        CharNGramLM(discount=1.5).fit(DOCS)
+
+
+def test_hamlet_held_out_bits_per_character():
+    text = load_hamlet().data
+    n_train = int(0.9 * len(text))
+    bits = {
+        order: CharNGramLM(order=order)
+        .fit([text[:n_train]])
+        .bits_per_character([text[n_train:]])
+        for order in (3, 6)
+    }
+    # measured: 2.8032 (order 3), 2.2441 (order 6)
+    assert bits[6] < 2.30
+    assert bits[3] > bits[6] + 0.4
