@@ -1,8 +1,10 @@
 """The non-neural baselines of the demo and the benchmarks (skrnn._baselines).
 
-The language model is checked against values worked out by hand, against a slow
-textbook implementation written here from the formulas, and on Hamlet against a
-floor set below the score measured when this file was written (in the comment).
+The language model is checked against values worked out by hand and against a
+slow textbook implementation written here from the formulas, the
+grapheme-to-phoneme model on small cases; both also run on bundled data (Hamlet,
+the demo-size split of the CMU dictionary) against floors set below the scores
+measured when this file was written (the measured values are in the comments).
 """
 
 import math
@@ -11,9 +13,15 @@ from collections import Counter
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
+from sklearn.model_selection import train_test_split
 
-from skrnn._baselines import CharNGramLM
-from skrnn.datasets import load_hamlet
+from skrnn._baselines import (
+    CharNGramLM,
+    GraphoneG2P,
+    edit_distance,
+    phoneme_error_rates,
+)
+from skrnn.datasets import load_cmudict, load_hamlet
 
 DOCS = [
     "the cat sat on the mat.",
@@ -206,3 +214,105 @@ def test_hamlet_held_out_bits_per_character():
     # measured: 2.8032 (order 3), 2.2441 (order 6)
     assert bits[6] < 2.30
     assert bits[3] > bits[6] + 0.4
+
+
+# ----------------------------------------------------------------------------
+# grapheme to phoneme
+# ----------------------------------------------------------------------------
+
+
+def _brute_edit_distance(a, b):
+    if not a or not b:
+        return len(a) + len(b)
+    return min(
+        _brute_edit_distance(a[1:], b) + 1,
+        _brute_edit_distance(a, b[1:]) + 1,
+        _brute_edit_distance(a[1:], b[1:]) + (a[0] != b[0]),
+    )
+
+
+def test_edit_distance():
+    assert edit_distance("", "") == 0
+    assert edit_distance("abc", "") == 3
+    assert edit_distance("", ["K"]) == 1
+    assert edit_distance("flaw", "lawn") == 2
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        a = list(rng.choice(list("abc"), size=rng.integers(0, 6)))
+        b = list(rng.choice(list("abc"), size=rng.integers(0, 6)))
+        assert edit_distance(a, b) == _brute_edit_distance(a, b)
+        assert edit_distance(a, b) == edit_distance(b, a)
+
+
+def test_phoneme_error_rates():
+    y_true = [["K", "AE", "T"], ["D", "AO", "G"], ["AY"]]
+    y_pred = [["K", "AE", "T"], ["D", "AA", "G", "Z"], []]
+    wer, per = phoneme_error_rates(y_true, y_pred)
+    assert wer == pytest.approx(2 / 3)
+    assert per == pytest.approx((0 + 2 + 1) / 7)
+    with pytest.raises(ValueError, match="2 and 1"):
+        phoneme_error_rates(y_true[:2], y_pred[:1])
+
+
+def _demo_split(stress):
+    X, y = load_cmudict(stress=stress, return_X_y=True)
+    return train_test_split(X, y, train_size=5000, test_size=500, random_state=0)
+
+
+@pytest.fixture(scope="module", params=[True, False], ids=["stress", "no-stress"])
+def demo_g2p(request):
+    X_train, X_test, y_train, y_test = _demo_split(request.param)
+    g2p = GraphoneG2P().fit(X_train, y_train)
+    return request.param, g2p, (X_train, X_test, y_train, y_test)
+
+
+def test_g2p_alignment_and_training_words(demo_g2p):
+    stress, g2p, (X_train, _, y_train, _) = demo_g2p
+    assert g2p.n_unaligned_ == 1
+    x = g2p.chunk_probabilities_["x"]
+    assert max(x, key=x.get) == "K S"
+    e = g2p.chunk_probabilities_["e"]
+    assert max(e, key=e.get) == ""  # the "e" of "stone" says nothing
+    assert g2p.predict(X_train[:300]) == [list(p) for p in y_train[:300]]
+    assert g2p.score(X_train[:300], y_train[:300]) == 1.0
+
+
+def test_g2p_error_rates_on_the_demo_split(demo_g2p):
+    stress, g2p, (_, X_test, _, y_test) = demo_g2p
+    wer, per = phoneme_error_rates(y_test, g2p.predict(X_test))
+    if stress:  # measured: WER 0.656, PER 0.1987
+        assert wer < 0.69
+        assert per < 0.22
+    else:  # measured: WER 0.530, PER 0.1396
+        assert wer < 0.56
+        assert per < 0.16
+    assert_allclose(g2p.score(X_test, y_test), 1 - wer)
+
+
+def test_g2p_small_example():
+    words = ["cat", "cats", "hat", "bat", "fox", "box", "tax", "ox"]
+    prons = [
+        ["K", "AE1", "T"],
+        ["K", "AE1", "T", "S"],
+        ["HH", "AE1", "T"],
+        ["B", "AE1", "T"],
+        ["F", "AA1", "K", "S"],
+        ["B", "AA1", "K", "S"],
+        ["T", "AE1", "K", "S"],
+        ["AA1", "K", "S"],
+    ]
+    g2p = GraphoneG2P(order=3).fit(words, prons)
+    assert g2p.n_unaligned_ == 0
+    assert g2p.predict(["hats", "bats", "fax", "q"]) == [
+        ["HH", "AE1", "T", "S"],
+        ["B", "AE1", "T", "S"],
+        ["F", "AE1", "K", "S"],
+        [],  # a letter never seen: no phonemes
+    ]
+    assert ("x", "K S") in g2p.graphones_
+    with pytest.raises(ValueError, match="empty"):
+        GraphoneG2P().fit(["a", ""], [["AH0"], ["B"]])
+    with pytest.raises(ValueError, match="2 and 1"):
+        GraphoneG2P().fit(["a", "b"], [["AH0"]])
+    with pytest.raises(ValueError, match="beam_width"):
+        GraphoneG2P(beam_width=0).fit(words, prons)
