@@ -7,6 +7,9 @@ trained on the same splits, so that a reader can judge what a network adds:
   Kneser-Ney smoothing, scored the way a neural language model is scored;
 - :class:`GraphoneG2P`: grapheme to phoneme with a joint-sequence model, an
   n-gram model over letter-phoneme pairs found by aligning the dictionary;
+- :func:`crf_pos_features`: the usual feature template of a CRF
+  part-of-speech tagger (the CRF itself, from the optional
+  ``sklearn-crfsuite``, is trained in ``benchmarks/bench_text.py``);
 - :func:`edit_distance` and :func:`phoneme_error_rates`: the Levenshtein
   distance and the word and phoneme error rates of a grapheme-to-phoneme model;
   :data:`G2P_STRESS`: whether that task keeps the stress digits (it does).
@@ -27,6 +30,7 @@ __all__ = [
     "G2P_STRESS",
     "CharNGramLM",
     "GraphoneG2P",
+    "crf_pos_features",
     "edit_distance",
     "phoneme_error_rates",
 ]
@@ -821,3 +825,71 @@ def _viterbi(emission, let, one, two) -> tuple[np.ndarray, np.ndarray]:
         lengths[:, i - 1] = k
         j = np.maximum(j - k, 0)
     return lengths, np.isfinite(best[:, n_phones])
+
+
+# ----------------------------------------------------------------------------
+# part-of-speech features
+# ----------------------------------------------------------------------------
+
+
+def crf_pos_features(sentence: Sequence[str]) -> list[dict[str, object]]:
+    """The features of each word of a sentence for a CRF part-of-speech tagger.
+
+    The usual template (as in the ``sklearn-crfsuite`` tutorial): the word,
+    its lower case, its last two and three letters, its first three, whether
+    it is title-case, upper-case, a number, or holds a hyphen; the same for
+    the words before and after it (prefixed ``-1:`` and ``+1:``), and
+    ``BOS``/``EOS`` at the start and the end of the sentence.
+
+    Parameters
+    ----------
+    sentence : list of str
+        The words.
+
+    Returns
+    -------
+    list of dict
+        One dict per word, as ``sklearn_crfsuite.CRF`` takes them: str values
+        are one-hot features ``name=value``, booleans are 0/1 features.
+
+    Examples
+    --------
+    >>> from skrnn._baselines import crf_pos_features
+    >>> features = crf_pos_features(["The", "well-known", "cat"])
+    >>> sorted(k for k in features[0] if not k.startswith("+1:"))
+    ['BOS', 'bias', 'has_hyphen', 'is_digit', 'is_title', 'is_upper', 'lower',\
+ 'prefix3', 'suffix2', 'suffix3', 'word']
+    >>> features[1]["suffix3"], features[1]["has_hyphen"], features[1]["-1:lower"]
+    ('own', True, 'the')
+    >>> features[2]["EOS"]
+    True
+    """
+    words = list(sentence)
+    shapes = [_word_features(w) for w in words]
+    out = []
+    for i, own in enumerate(shapes):
+        features: dict[str, object] = {"bias": 1.0, **own}
+        if i == 0:
+            features["BOS"] = True
+        else:
+            features.update({"-1:" + k: v for k, v in shapes[i - 1].items()})
+        if i == len(words) - 1:
+            features["EOS"] = True
+        else:
+            features.update({"+1:" + k: v for k, v in shapes[i + 1].items()})
+        out.append(features)
+    return out
+
+
+def _word_features(word: str) -> dict[str, object]:
+    return {
+        "word": word,
+        "lower": word.lower(),
+        "suffix2": word[-2:],
+        "suffix3": word[-3:],
+        "prefix3": word[:3],
+        "is_title": word.istitle(),
+        "is_upper": word.isupper(),
+        "is_digit": word.isdigit(),
+        "has_hyphen": "-" in word,
+    }
