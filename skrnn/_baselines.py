@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 __all__ = [
     "G2P_STRESS",
@@ -178,7 +179,7 @@ def _check_order_discount(order, discount) -> None:
 END, UNK = "</s>", "<unk>"
 
 
-class CharNGramLM:
+class CharNGramLM(BaseEstimator):
     r"""Character n-gram language model with interpolated Kneser-Ney smoothing.
 
     Documents are scored as a neural language model scores them: each from its
@@ -475,7 +476,7 @@ def _strip_stress(phoneme: str) -> str:
     return phoneme.rstrip("012")
 
 
-class GraphoneG2P:
+class GraphoneG2P(BaseEstimator):
     """Grapheme to phoneme: an n-gram model of letter-phoneme pairs.
 
     A joint-sequence model (Bisani and Ney, 2008) kept simple. ``fit`` aligns

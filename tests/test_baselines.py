@@ -9,6 +9,7 @@ Brown) against floors set below the scores measured when this file was written
 """
 
 import math
+import pickle
 from collections import Counter
 
 import numpy as np
@@ -170,6 +171,8 @@ def test_unseen_characters_are_one_unknown_symbol():
     assert_allclose(
         lm.score_samples(["the \u00e9at"]), lm.score_samples(["the \u00fcat"])
     )
+    again = pickle.loads(pickle.dumps(lm))
+    assert_allclose(again.score_samples(DOCS), lm.score_samples(DOCS))
 
 
 def test_modified_discounts_follow_chen_goodman():
@@ -313,6 +316,9 @@ def test_g2p_small_example():
         [],  # a letter never seen: no phonemes
     ]
     assert ("x", "K S") in g2p.graphones_
+    assert pickle.loads(pickle.dumps(g2p)).predict(["hats"]) == [
+        ["HH", "AE1", "T", "S"]
+    ]
     with pytest.raises(ValueError, match="empty"):
         GraphoneG2P().fit(["a", ""], [["AH0"], ["B"]])
     with pytest.raises(ValueError, match="2 and 1"):
