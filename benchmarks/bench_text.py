@@ -1,0 +1,306 @@
+"""Non-neural baselines of the text tasks: the scores a recurrent model has to beat.
+
+Each task runs on bundled data, on fixed splits that the demo and the recurrent
+models' benchmarks use too:
+
+``lm``
+    :class:`skrnn._baselines.CharNGramLM` (interpolated modified Kneser-Ney) on
+    :func:`~skrnn.datasets.load_hamlet`: fit on the first 90 % of the
+    characters (one document), held-out bits per character on the last 10 %
+    (one document, scored from its start, its end marker counted as one more
+    token), for orders 3 to 8.
+``g2p``
+    :class:`skrnn._baselines.GraphoneG2P` on
+    :func:`~skrnn.datasets.load_cmudict`, with stress digits (the task's
+    choice, :data:`skrnn._baselines.G2P_STRESS`) and without: word error rate
+    (share of the words whose phonemes are not all right) and phoneme error
+    rate (edit distance over reference phonemes) on two splits of the 126,052
+    words (one pronunciation each):
+
+    - ``full``: ``train_test_split(test_size=0.1, random_state=0)``: 113,446
+      training and 12,606 test words;
+    - ``demo``: ``train_test_split(train_size=5000, test_size=500,
+      random_state=0)``, the size the demo trains a network on.
+``pos``
+    A CRF (``sklearn-crfsuite``, L-BFGS for 50 iterations, ``c1=0.1``,
+    ``c2=0.1``, all possible transitions) on the features of
+    :func:`skrnn._baselines.crf_pos_features`, beside the demo's
+    most-frequent-tag baseline, on the split of the demo's
+    POS task: :func:`~skrnn.datasets.load_brown_pos` (12 universal tags),
+    ``train_test_split(test_size=0.2, random_state=0)`` of the sentences, both
+    of all 5,000 bundled sentences (the demo's full run) and of the first 600
+    (its ``--quick`` run). Token accuracy overall, on the test tokens seen in
+    training (the exact word form) and on the unseen ones. (The demo's full
+    run already uses all the bundled Brown sentences, so its split is also
+    the full-data split.) On the 5,000 sentences, 30 iterations instead of 50
+    lose 0.2 points of accuracy and save about a third of the fit time.
+
+Usage::
+
+    python benchmarks/bench_text.py                  # everything, about 8 minutes
+    python benchmarks/bench_text.py --quick          # demo-size splits only
+    python benchmarks/bench_text.py --task lm --task pos --json results.json
+
+``pos`` needs ``sklearn-crfsuite`` (``pip install -e ".[benchmark]"``); the
+other two need skrnn only. Times are wall-clock seconds on this machine, one
+process; BLAS is not involved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+# run from a checkout without installing: the repository root holds skrnn/
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+SEED = 0
+LM_ORDERS = (3, 4, 5, 6, 7, 8)
+
+
+def _timed(fn, *args, **kwargs):
+    start = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return out, time.perf_counter() - start
+
+
+# ----------------------------------------------------------------------------
+# splits
+# ----------------------------------------------------------------------------
+
+
+def hamlet_split():
+    """The first 90 % of *Hamlet*'s characters, and the last 10 %."""
+    from skrnn.datasets import load_hamlet
+
+    text = load_hamlet().data
+    n_train = int(0.9 * len(text))
+    return text[:n_train], text[n_train:]
+
+
+def cmudict_split(split, *, stress):
+    """``(words_train, words_test, phonemes_train, phonemes_test)``."""
+    from sklearn.model_selection import train_test_split
+
+    from skrnn.datasets import load_cmudict
+
+    X, y = load_cmudict(stress=stress, return_X_y=True)
+    if split == "full":
+        return train_test_split(X, y, test_size=0.1, random_state=SEED)
+    return train_test_split(X, y, train_size=5000, test_size=500, random_state=SEED)
+
+
+def brown_split(n_sentences=None):
+    """The demo's POS split: 80/20 of the first ``n_sentences`` sentences."""
+    from sklearn.model_selection import train_test_split
+
+    from skrnn.datasets import load_brown_pos
+
+    X, y = load_brown_pos(tagset="universal", n_sentences=n_sentences, return_X_y=True)
+    return train_test_split(X, y, test_size=0.2, random_state=SEED)
+
+
+# ----------------------------------------------------------------------------
+# tasks
+# ----------------------------------------------------------------------------
+
+
+def run_lm(orders=LM_ORDERS):
+    """Held-out bits per character of the n-gram model on *Hamlet*."""
+    from skrnn._baselines import CharNGramLM
+
+    train, test = hamlet_split()
+    rows = []
+    for order in orders:
+        lm, fit_s = _timed(CharNGramLM(order=order).fit, [train])
+        bpc, score_s = _timed(lm.bits_per_character, [test])
+        rows.append(
+            {
+                "order": order,
+                "bits_per_char": bpc,
+                "fit_s": fit_s,
+                "score_s": score_s,
+                "n_train_chars": len(train),
+                "n_test_tokens": len(test) + 1,
+            }
+        )
+    return rows
+
+
+def run_g2p(splits=("demo", "full")):
+    """Word and phoneme error rates of the graphone model, with and without stress."""
+    from skrnn._baselines import GraphoneG2P, phoneme_error_rates
+
+    rows = []
+    for split in splits:
+        for stress in (True, False):
+            X_train, X_test, y_train, y_test = cmudict_split(split, stress=stress)
+            g2p, fit_s = _timed(GraphoneG2P().fit, X_train, y_train)
+            pred, predict_s = _timed(g2p.predict, X_test)
+            wer, per = phoneme_error_rates(y_test, pred)
+            rows.append(
+                {
+                    "split": split,
+                    "stress": stress,
+                    "n_train": len(X_train),
+                    "n_test": len(X_test),
+                    "wer": wer,
+                    "per": per,
+                    "fit_s": fit_s,
+                    "predict_s": predict_s,
+                }
+            )
+    return rows
+
+
+def fit_crf(X_train, y_train, *, max_iterations=50):
+    """A CRF tagger on :func:`~skrnn._baselines.crf_pos_features`."""
+    import sklearn_crfsuite
+
+    from skrnn._baselines import crf_pos_features
+
+    crf = sklearn_crfsuite.CRF(
+        algorithm="lbfgs",
+        c1=0.1,
+        c2=0.1,
+        max_iterations=max_iterations,
+        all_possible_transitions=True,
+    )
+    crf.fit([crf_pos_features(s) for s in X_train], y_train)
+    return crf
+
+
+def tag_accuracies(X_train, X_test, y_test, y_pred):
+    """Token accuracy overall, on words seen in training and on unseen words."""
+    seen_words = {w for sentence in X_train for w in sentence}
+    right = {True: 0, False: 0}
+    total = {True: 0, False: 0}
+    for words, tags, preds in zip(X_test, y_test, y_pred, strict=True):
+        for word, tag, pred in zip(words, tags, preds, strict=True):
+            seen = word in seen_words
+            total[seen] += 1
+            right[seen] += tag == pred
+    return {
+        "accuracy": (right[True] + right[False]) / (total[True] + total[False]),
+        "accuracy_seen": right[True] / max(total[True], 1),
+        "accuracy_unseen": right[False] / max(total[False], 1),
+        "n_test_tokens": total[True] + total[False],
+        "n_unseen_tokens": total[False],
+    }
+
+
+def run_pos(sizes=(None, 600)):
+    """CRF and most frequent tag on the demo's Brown split(s)."""
+    from skrnn._baselines import crf_pos_features
+    from skrnn.demo import most_frequent_tag_baseline
+
+    rows = []
+    for n_sentences in sizes:
+        X_train, X_test, y_train, y_test = brown_split(n_sentences)
+        split = f"{len(X_train) + len(X_test)} sentences"
+        crf, fit_s = _timed(fit_crf, X_train, y_train)
+        features = [crf_pos_features(s) for s in X_test]
+        pred, predict_s = _timed(crf.predict, features)
+        rows.append(
+            {
+                "split": split,
+                "model": "CRF",
+                **tag_accuracies(X_train, X_test, y_test, pred),
+                "fit_s": fit_s,
+                "predict_s": predict_s,
+            }
+        )
+        pred, fit_s = _timed(most_frequent_tag_baseline, X_train, y_train, X_test)
+        rows.append(
+            {
+                "split": split,
+                "model": "most frequent tag",
+                **tag_accuracies(X_train, X_test, y_test, pred),
+                "fit_s": fit_s,
+                "predict_s": 0.0,
+            }
+        )
+    return rows
+
+
+# ----------------------------------------------------------------------------
+# printing
+# ----------------------------------------------------------------------------
+
+
+def markdown_table(rows, columns):
+    """``columns``: (key, header, format) triples."""
+    lines = [
+        "| " + " | ".join(h for _, h, _ in columns) + " |",
+        "|" + "|".join("---" for _ in columns) + "|",
+    ]
+    for row in rows:
+        cells = [format(row[key], fmt) for key, _, fmt in columns]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+TABLES = {
+    "lm": [
+        ("order", "order", "d"),
+        ("bits_per_char", "held-out bits/char", ".4f"),
+        ("fit_s", "fit s", ".2f"),
+        ("score_s", "score s", ".2f"),
+    ],
+    "g2p": [
+        ("split", "split", "s"),
+        ("stress", "stress", ""),
+        ("n_train", "train words", "d"),
+        ("n_test", "test words", "d"),
+        ("wer", "WER", ".4f"),
+        ("per", "PER", ".4f"),
+        ("fit_s", "fit s", ".1f"),
+        ("predict_s", "predict s", ".1f"),
+    ],
+    "pos": [
+        ("split", "split", "s"),
+        ("model", "model", "s"),
+        ("accuracy", "accuracy", ".4f"),
+        ("accuracy_seen", "seen words", ".4f"),
+        ("accuracy_unseen", "unseen words", ".4f"),
+        ("n_unseen_tokens", "unseen tokens", "d"),
+        ("fit_s", "fit s", ".1f"),
+    ],
+}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--task",
+        action="append",
+        choices=sorted(TABLES),
+        help="run only this task (repeatable); default: all",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="demo-size splits only (g2p, pos)"
+    )
+    parser.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
+    args = parser.parse_args(argv)
+
+    tasks = args.task or sorted(TABLES)
+    runners = {
+        "lm": run_lm,
+        "g2p": lambda: run_g2p(("demo",) if args.quick else ("demo", "full")),
+        "pos": lambda: run_pos((600,) if args.quick else (None, 600)),
+    }
+    results = {}
+    for task in tasks:
+        print(f"## {task}\n", flush=True)
+        results[task] = runners[task]()
+        print(markdown_table(results[task], TABLES[task]) + "\n", flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
