@@ -10,8 +10,8 @@ trained on the same splits, so that a reader can judge what a network adds:
 - :func:`crf_pos_features`: the usual feature template of a CRF
   part-of-speech tagger (the CRF itself, from the optional
   ``sklearn-crfsuite``, is trained in ``benchmarks/bench_text.py``);
-- :func:`edit_distance` and :func:`phoneme_error_rates`: the Levenshtein
-  distance and the word and phoneme error rates of a grapheme-to-phoneme model;
+- :func:`phoneme_error_rates`: the word and phoneme error rates of a
+  grapheme-to-phoneme model (through :mod:`skrnn.metrics`);
   :data:`G2P_STRESS`: whether that task keeps the stress digits (it does).
 
 Everything here is plain Python and NumPy, fast enough for ``skrnn.demo``.
@@ -32,7 +32,6 @@ __all__ = [
     "CharNGramLM",
     "GraphoneG2P",
     "crf_pos_features",
-    "edit_distance",
     "phoneme_error_rates",
 ]
 
@@ -388,40 +387,6 @@ class CharNGramLM(BaseEstimator):
 # ----------------------------------------------------------------------------
 
 
-def edit_distance(a: Sequence, b: Sequence) -> int:
-    """Levenshtein distance: the fewest insertions, deletions and substitutions.
-
-    Parameters
-    ----------
-    a, b : sequence
-        Two sequences of hashable items (str, lists of phonemes, ...).
-
-    Returns
-    -------
-    int
-        The number of edits that turn ``a`` into ``b``.
-
-    Examples
-    --------
-    >>> from skrnn._baselines import edit_distance
-    >>> edit_distance("kitten", "sitting")
-    3
-    >>> edit_distance(["K", "AE", "T"], ["K", "AA", "T", "S"])
-    2
-    """
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, x in enumerate(a, start=1):
-        current = [i]
-        for j, y in enumerate(b, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
-            )
-        previous = current
-    return previous[-1]
-
-
 def phoneme_error_rates(
     y_true: Sequence[Sequence[str]], y_pred: Sequence[Sequence[str]]
 ) -> tuple[float, float]:
@@ -447,19 +412,12 @@ def phoneme_error_rates(
     ...                     [["K", "AE", "T"], ["D", "AA", "G", "Z"]])
     (0.5, 0.3333333333333333)
     """
-    if len(y_true) != len(y_pred):
-        raise ValueError(
-            f"y_true and y_pred hold {len(y_true)} and {len(y_pred)} words."
-        )
-    if len(y_true) == 0:
-        raise ValueError("y_true is empty.")
-    wrong = edits = total = 0
-    for ref, hyp in zip(y_true, y_pred, strict=True):
-        ref, hyp = list(ref), list(hyp)
-        wrong += ref != hyp
-        edits += edit_distance(ref, hyp)
-        total += len(ref)
-    return wrong / len(y_true), edits / total
+    from .metrics import sequence_accuracy_score, token_error_rate
+
+    return (
+        1.0 - sequence_accuracy_score(y_true, y_pred),
+        token_error_rate(y_true, y_pred),
+    )
 
 
 #: Whether the demo's and the benchmarks' grapheme-to-phoneme task keeps the
