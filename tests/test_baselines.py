@@ -232,7 +232,7 @@ def test_phoneme_error_rates():
     wer, per = phoneme_error_rates(y_true, y_pred)
     assert wer == pytest.approx(2 / 3)
     assert per == pytest.approx((0 + 2 + 1) / 7)
-    with pytest.raises(ValueError, match="2 references but 1 predictions"):
+    with pytest.raises(ValueError, match="y_true has 2 sequences but y_pred has 1"):
         phoneme_error_rates(y_true[:2], y_pred[:1])
 
 
