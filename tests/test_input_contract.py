@@ -137,6 +137,33 @@ def test_float32_overflow_names_dtype_sample_and_step(Est, form):
         est.predict(X)
 
 
+@pytest.mark.parametrize(
+    "y, params, match",
+    [
+        ([1e30, 0, 1, 2], dict(dtype="float32"), r"y\[0\] is 1e\+30: the squared"),
+        ([0, 1, 1e300, 2], dict(dtype="float32"), r"y\[2\] is 1e\+300: .*float32"),
+        ([0, 1, 1e200, 2], {}, r"y\[2\] is 1e\+200: .* overflows float64"),
+        (np.array([[0, 1], [2, 3], [4, -1e160], [0, 0]]), {}, r"y\[2, 1\] is -1e\+160"),
+    ],
+)
+def test_regressor_names_a_target_too_large(y, params, match):
+    X = np.random.default_rng(0).standard_normal((4, 3))
+    reg = RNNRegressor(**TINY, **params)
+    with pytest.raises(ValueError, match=match) as info:
+        reg.fit(X, y)
+    assert "TransformedTargetRegressor" in str(info.value)
+    assert "inputs" not in str(info.value)
+    reg = RNNRegressor(**TINY, **params).fit(X, np.zeros_like(np.asarray(y, float)))
+    with pytest.raises(ValueError, match=match):
+        reg.partial_fit(X, y)
+
+
+def test_regressor_accepts_targets_below_the_limit():
+    X = np.random.default_rng(0).standard_normal((4, 3))
+    reg = RNNRegressor(dtype="float32", **TINY).fit(X, [1e18, 0, 1, 2])
+    assert np.isfinite(reg.predict(X)).all()
+
+
 @pytest.mark.parametrize("frame", [False, True])
 def test_2d_trailing_nan_points_to_3d_form(frame):
     X = np.array([[1.0, 2, 3], [4, 5, np.nan], [1, 2, 3], [1, np.nan, np.nan]])
