@@ -15,6 +15,7 @@ from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC, POOLING_DOC
 from ._losses import output_activation
 from ._ragged import Ragged
 from ._supervised import ManyToOneRNN
+from ._targets import check_label_types
 
 
 class RNNClassifier(ClassifierMixin, ManyToOneRNN):
@@ -88,7 +89,11 @@ class RNNClassifier(ClassifierMixin, ManyToOneRNN):
 
     def _encode_targets(self, y, X: Ragged, *, reset: bool, classes=None):
         if isinstance(y, (list, tuple)) or not hasattr(y, "shape"):
-            y = np.asarray(y, dtype=object if _has_str(y) else None)
+            # as MLPClassifier: a list that mixes str and numbers becomes str
+            y = np.asarray(y)
+        if getattr(getattr(y, "dtype", None), "kind", None) == "O":
+            # mixed types and NaN named before scikit-learn's generic messages
+            check_label_types(y, _label_position(np.shape(y)))
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
         check_consistent_length(np.empty(len(X)), y)
         check_classification_targets(y)
@@ -259,11 +264,11 @@ class RNNClassifier(ClassifierMixin, ManyToOneRNN):
         return tags
 
 
-def _has_str(y) -> bool:
-    try:
-        return any(isinstance(v, str) for v in y)
-    except TypeError:
-        return False
+def _label_position(shape: tuple):
+    """``where(k)`` naming the ``k``-th label of a raveled ``y`` in messages."""
+    if len(shape) == 1:
+        return lambda k: f"y[{k}]"
+    return lambda k: "y[{}, {}]".format(*np.unravel_index(k, shape))
 
 
 def _is_indicator(y) -> bool:

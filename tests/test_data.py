@@ -664,6 +664,54 @@ def test_validate_tag_targets_errors(y, match):
         validate_tag_targets(y, X, name="Tagger")
 
 
+@pytest.mark.parametrize(
+    "y, error, match",
+    [
+        (
+            [[1.0, 2.0], [1.0, np.nan, 3.0], [2.0]],
+            ValueError,
+            r"^y\[1\] at time step 1 is NaN; NaN labels are not allowed\.$",
+        ),
+        (
+            [["a", "b"], np.array(["a", np.nan, "b"], dtype=object), ["a"]],
+            ValueError,
+            r"^y\[1\] at time step 1 is NaN",
+        ),
+        (
+            [["a", "b"], np.array(["a", 1, "b"], dtype=object), ["a"]],
+            TypeError,
+            r"y mixes labels of different types: y\[0\] at time step 0 is 'a' "
+            r"\(str\) but y\[1\] at time step 1 is 1 \(number\)",
+        ),
+        (
+            [[1, 2], np.array(["a", "b", "c"], dtype=object), [1]],
+            TypeError,
+            r"y\[0\] at time step 0 is 1 \(number\) but y\[1\] at time step 0",
+        ),
+        (
+            np.array([[1.0, 2.0, 9], [np.nan, 1, 2], [1, np.nan, np.nan]]),
+            ValueError,
+            r"y\[1\] at time step 0 is NaN",
+        ),
+    ],
+)
+def test_validate_tag_targets_nan_and_mixed_labels(y, error, match):
+    X = Ragged(np.zeros((6, 1)), [0, 2, 5, 6])
+    with pytest.raises(error, match=match):
+        validate_tag_targets(y, X, name="Tagger")
+
+
+def test_validate_tag_targets_mixed_lists_are_read_as_str():
+    """As numpy.asarray reads a list (and MLPClassifier its labels)."""
+    X = Ragged(np.zeros((6, 1)), [0, 2, 5, 6])
+    out = validate_tag_targets([["a", 1], [1, 2, "b"], [3]], X, name="Tagger")
+    assert [a.tolist() for a in out] == [["a", "1"], ["1", "2", "b"], [3]]
+    # NaN at the padded positions of a 2-D y is padding, not a label
+    rows = np.array([[1.0, 2.0, np.nan], [3.0, 4.0, 5.0], [6.0, np.nan, np.nan]])
+    out = validate_tag_targets(rows, X, name="Tagger")
+    assert [a.tolist() for a in out] == [[1, 2], [3, 4, 5], [6]]
+
+
 def test_encode_tags():
     classes = np.array(["D", "N", "V"])
     r = encode_tags([np.array(["N", "V"]), np.array(["D", "D", "V"])], classes)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
 
 from skrnn import RNNClassifier, RNNRegressor, RNNSequenceTagger
 
@@ -175,6 +176,41 @@ def test_2d_trailing_nan_points_to_3d_form(frame):
     assert_array_equal([len(h) for h in clf.hidden_states(X[..., None])], [3, 2, 3, 1])
     with pytest.raises(ValueError, match=r"X\[3\] contains NaN at time step 1\."):
         RNNClassifier(**TINY).fit(np.array([[1.0, 2, 3]] * 3 + [[1, np.nan, 3]]), y)
+
+
+def test_classifier_mixed_labels_as_mlp():
+    X = np.random.default_rng(0).standard_normal((6, 3))
+    y = ["a", 1, "a", 2, 1, "a"]
+    clf = RNNClassifier(**TINY).fit(X, y)
+    mlp = MLPClassifier(max_iter=1).fit(X, y)
+    assert_array_equal(clf.classes_, mlp.classes_)
+    assert clf.classes_.tolist() == ["1", "2", "a"]
+    assert set(clf.predict(X)) <= {"1", "2", "a"}
+    msg = r"y mixes labels of different types: y\[0\] is 'a' \(str\) but y\[1\] is 1"
+    with pytest.raises(TypeError, match=msg):
+        RNNClassifier(**TINY).fit(X, np.array(y, dtype=object))
+    y_none = np.array(["a", "b", None, "a", "b", "a"], dtype=object)
+    with pytest.raises(TypeError, match=r"y\[2\] is None \(NoneType\)"):
+        RNNClassifier(**TINY).fit(X, y_none)
+    y_nan = np.array(["a", "b", np.nan, "a", "b", "a"], dtype=object)
+    with pytest.raises(ValueError, match=r"y\[2\] is NaN; NaN labels are not allowed"):
+        RNNClassifier(**TINY).fit(X, y_nan)
+
+
+def test_tagger_mixed_and_nan_labels():
+    X = [["a", "b"], ["b", "c", "a"], ["c"]]
+    # lists are read as numpy.asarray reads them: mixed labels become str
+    tagger = RNNSequenceTagger(**TINY).fit(X, [["N", 1], [1, "N", "V"], ["V"]])
+    assert tagger.classes_.tolist() == ["1", "N", "V"]
+    y = [["N", "V"], np.array(["N", 1, "V"], dtype=object), ["V"]]
+    with pytest.raises(TypeError, match=r"y\[0\] at time step 0 is 'N' \(str\) but"):
+        RNNSequenceTagger(**TINY).fit(X, y)
+    msg = r"^y\[1\] at time step 2 is NaN; NaN labels are not allowed\.$"
+    with pytest.raises(ValueError, match=msg):
+        RNNSequenceTagger(**TINY).fit(X, [[0.0, 1.0], [1.0, 0.0, np.nan], [1.0]])
+    tagger = RNNSequenceTagger(**TINY).fit(X, [[0.0, 1.0], [1.0, 0.0, 1.0], [1.0]])
+    with pytest.raises(ValueError, match=msg):
+        tagger.score(X, [[0.0, 1.0], [1.0, 0.0, np.nan], [1.0]])
 
 
 @pytest.mark.parametrize(
