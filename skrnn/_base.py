@@ -23,6 +23,7 @@ from __future__ import annotations
 import copy
 import sys
 import time
+import types
 import warnings
 from abc import ABCMeta, abstractmethod
 from numbers import Integral, Real
@@ -67,8 +68,41 @@ def set_params_of_init(estimator, values: dict) -> None:
             setattr(estimator, name, value)
 
 
+def _init_named_for(cls: type, init):
+    """A copy of the function ``init`` that calls itself ``cls.__init__``.
+
+    Python names a function's code object in the ``TypeError`` for an
+    unexpected keyword argument (``co_qualname`` from Python 3.11), so an
+    inherited ``__init__`` would make ``RNNClassifier(foo=1)`` blame
+    ``ManyToOneRNN.__init__()``. The copy shares everything else with ``init``
+    (signature, defaults, globals), so ``get_params`` and ``clone`` see the same
+    parameters.
+    """
+    qualname = f"{cls.__qualname__}.__init__"
+    code = init.__code__
+    if hasattr(code, "co_qualname"):
+        code = code.replace(co_qualname=qualname)
+    copy_ = types.FunctionType(
+        code, init.__globals__, init.__name__, init.__defaults__, init.__closure__
+    )
+    copy_.__kwdefaults__ = init.__kwdefaults__
+    copy_.__dict__.update(init.__dict__)
+    copy_.__doc__ = init.__doc__
+    copy_.__module__ = cls.__module__
+    copy_.__qualname__ = qualname
+    copy_.__annotations__ = init.__annotations__
+    return copy_
+
+
 class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
     """Base class of the skrnn estimators; not for direct use."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Each class gets an __init__ of its own name, so that an unknown
+        # keyword argument names the estimator the user called.
+        if "__init__" not in vars(cls) and cls.__init__ is not object.__init__:
+            cls.__init__ = _init_named_for(cls, cls.__init__)
 
     _parameter_constraints: dict = {
         "cell": [StrOptions(set(CELLS))],

@@ -2,11 +2,14 @@
 name them (issue 11, items 3 and 4), seen through the estimators."""
 
 import pickle
+import re
+import sys
 import warnings
 
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
+from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
@@ -229,3 +232,18 @@ def test_tagger_mixed_and_nan_labels():
 def test_bytes_and_object_arrays_name_the_sample(X, match):
     with pytest.raises(ValueError, match=match):
         RNNClassifier(**TINY).fit(X, [0, 1])
+
+
+@pytest.mark.parametrize("Est", [RNNClassifier, RNNRegressor, RNNSequenceTagger])
+def test_unknown_keyword_names_the_estimator(Est):
+    qualname = f"{Est.__name__}.__init__()"
+    with pytest.raises(TypeError, match="unexpected keyword argument 'foo'") as info:
+        Est(foo=1)
+    if sys.version_info >= (3, 11):  # the message names co_qualname from 3.11
+        assert str(info.value).startswith(qualname)
+    assert Est.__init__.__qualname__ == f"{Est.__name__}.__init__"
+    # parameters, clone and the signature are untouched
+    est = Est(hidden_size=5)
+    assert est.get_params()["hidden_size"] == 5
+    assert clone(est).get_params() == est.get_params()
+    assert re.match(rf"{Est.__name__}\(hidden_size=5\)", repr(est))
