@@ -15,7 +15,7 @@ from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC, POOLING_DOC
 from ._losses import output_activation
 from ._ragged import Ragged
 from ._supervised import ManyToOneRNN
-from ._targets import check_label_types
+from ._targets import check_label_types, target_position
 
 
 class RNNClassifier(ClassifierMixin, ManyToOneRNN):
@@ -91,9 +91,11 @@ class RNNClassifier(ClassifierMixin, ManyToOneRNN):
         if isinstance(y, (list, tuple)) or not hasattr(y, "shape"):
             # as MLPClassifier: a list that mixes str and numbers becomes str
             y = np.asarray(y)
+        if np.ndim(y) > 2:
+            raise ValueError(f"y must be 1-D or 2-D; got shape {np.shape(y)}.")
         if getattr(getattr(y, "dtype", None), "kind", None) == "O":
             # mixed types and NaN named before scikit-learn's generic messages
-            check_label_types(y, _label_position(np.shape(y)))
+            check_label_types(y, target_position(np.shape(y)))
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
         check_consistent_length(np.empty(len(X)), y)
         check_classification_targets(y)
@@ -262,13 +264,6 @@ class RNNClassifier(ClassifierMixin, ManyToOneRNN):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
-
-
-def _label_position(shape: tuple):
-    """``where(k)`` naming the ``k``-th label of a raveled ``y`` in messages."""
-    if len(shape) == 1:
-        return lambda k: f"y[{k}]"
-    return lambda k: "y[{}, {}]".format(*np.unravel_index(k, shape))
 
 
 def _is_indicator(y) -> bool:

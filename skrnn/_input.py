@@ -122,7 +122,7 @@ def _empty_error(i: int) -> ValueError:
 
 
 def _short_repr(value, limit: int = 30) -> str:
-    text = repr(value)
+    text = " ".join(repr(value).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -182,17 +182,25 @@ def _classify(x, i: int) -> str:
     )
 
 
+def _not_a_number(x) -> str | None:
+    """Where a numeric sequence (nested lists) holds an item that is not a
+    number, for a message; None when it holds only numbers."""
+    for t, step in enumerate(x):
+        for v in step if isinstance(step, (list, tuple)) else (step,):
+            if not isinstance(v, (numbers.Number, np.bool_)):
+                return (
+                    f"{_short_repr(v)} (of type {type(v).__name__}) at time step "
+                    f"{t} of a numeric sequence."
+                )
+    return None
+
+
 def _check_numeric_items(X) -> None:
     """Name the first item of nested numeric lists that is not a number."""
     for i, x in enumerate(X):
-        for t, step in enumerate(x):
-            for v in step if isinstance(step, (list, tuple)) else (step,):
-                if not isinstance(v, (numbers.Number, np.bool_)):
-                    raise _non_numeric(
-                        i,
-                        f"{_short_repr(v)} (of type {type(v).__name__}) at time "
-                        f"step {t} of a numeric sequence.",
-                    )
+        detail = _not_a_number(x)
+        if detail is not None:
+            raise _non_numeric(i, detail)
 
 
 def _detect_list(X, name: str):
@@ -416,10 +424,15 @@ def _ragged_numeric(X, dtype) -> tuple[Ragged, np.ndarray]:
                 "features."
             )
         if a.dtype == object:
+            detail = _not_a_number(a.tolist())  # None would become NaN
+            if detail is not None:
+                raise _non_numeric(i, detail)
             try:
                 a = a.astype(dtype)
             except (TypeError, ValueError) as exc:
                 raise _non_numeric(i, str(exc)) from None
+            except OverflowError as exc:  # a Python int beyond any float
+                raise ValueError(f"X[{i}] holds a number too large: {exc}.") from None
         arrays.append(a)
     offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
     np.cumsum([len(a) for a in arrays], out=offsets[1:])
@@ -515,15 +528,18 @@ def _two_d_numeric(payload, dtype, name: str, fitted, estimator):
     # finiteness is checked below, with messages that name sample and step
     check = dict(dtype=dtype, accept_sparse=False, ensure_all_finite=False)
     n_features_in = feature_names = None
-    if fitted is None:
-        feature_names = _get_feature_names(payload)
-        X2 = check_array(payload, estimator=name, input_name="X", **check)
-        n_features_in = X2.shape[1]
-    elif fitted.two_d:
-        X2 = validate_data(estimator, payload, reset=False, **check)
-    else:
-        X2 = check_array(payload, estimator=name, input_name="X", **check)
-        _check_step_features(fitted, 1, True, name)
+    try:
+        if fitted is None:
+            feature_names = _get_feature_names(payload)
+            X2 = check_array(payload, estimator=name, input_name="X", **check)
+            n_features_in = X2.shape[1]
+        elif fitted.two_d:
+            X2 = validate_data(estimator, payload, reset=False, **check)
+        else:
+            X2 = check_array(payload, estimator=name, input_name="X", **check)
+            _check_step_features(fitted, 1, True, name)
+    except OverflowError as exc:  # a Python int beyond any float
+        raise ValueError(f"X holds a number too large: {exc}.") from None
     _check_finite_2d(X2, payload, dtype)
     return _from_2d(X2, payload), n_features_in, feature_names
 
@@ -556,7 +572,8 @@ def _tokens_of(X, form: str) -> Tokens:
                     if isinstance(tok, bytes):
                         hint = " Decode bytes first (token.decode('utf-8'))."
                     raise ValueError(
-                        f"X[{i}] holds {tok!r} (of type {type(tok).__name__}) at "
+                        f"X[{i}] holds {_short_repr(tok)} (of type "
+                        f"{type(tok).__name__}) at "
                         f"time step {t}; token sequences must hold only str "
                         f"tokens.{hint}"
                     )

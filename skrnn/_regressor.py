@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
@@ -10,6 +12,7 @@ from sklearn.utils.validation import check_array, check_consistent_length
 from ._base import ATTRIBUTES_DOC, PARAMETERS_DOC, POOLING_DOC
 from ._ragged import Ragged
 from ._supervised import ManyToOneRNN
+from ._targets import target_position
 
 
 class RNNRegressor(RegressorMixin, ManyToOneRNN):
@@ -61,11 +64,10 @@ class RNNRegressor(RegressorMixin, ManyToOneRNN):
     """
 
     def _encode_targets(self, y, X: Ragged, *, reset: bool, classes=None):
+        _check_numeric_targets(y, type(self).__name__)
         y = check_array(
             y, ensure_2d=False, dtype="numeric", input_name="y", ensure_min_samples=1
         )
-        if y.ndim > 2:
-            raise ValueError(f"y must be 1-D or 2-D; got shape {y.shape}.")
         check_consistent_length(np.empty(len(X)), y)
         with np.errstate(over="ignore"):  # named by the check below
             Y = y.reshape(len(y), -1).astype(self._float)
@@ -146,6 +148,24 @@ class RNNRegressor(RegressorMixin, ManyToOneRNN):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
+
+
+def _check_numeric_targets(y, name: str) -> None:
+    """Name a target of more than two dimensions or one that is not a number,
+    before scikit-learn's conversion answers without saying where."""
+    arr = y if hasattr(y, "dtype") and hasattr(y, "shape") else np.asarray(y)
+    if arr.ndim > 2:
+        raise ValueError(f"y must be 1-D or 2-D; got shape {arr.shape}.")
+    if arr.dtype.kind not in "OUS":
+        return
+    flat = np.asarray(arr).ravel().tolist()
+    for k, v in enumerate(flat):
+        # None becomes NaN, which scikit-learn's check reports
+        if v is not None and not isinstance(v, (numbers.Number, np.bool_)):
+            raise ValueError(
+                f"{target_position(arr.shape)(k)} is {v!r} (of type "
+                f"{type(v).__name__}); {name} needs numeric targets."
+            )
 
 
 def _check_target_range(y: np.ndarray, Y: np.ndarray) -> None:

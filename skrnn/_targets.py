@@ -9,7 +9,12 @@ import numpy as np
 
 from ._ragged import Ragged, locate, split
 
-__all__ = ["check_label_types", "encode_tags", "validate_tag_targets"]
+__all__ = [
+    "check_label_types",
+    "encode_tags",
+    "target_position",
+    "validate_tag_targets",
+]
 
 
 def _label_kind(label) -> str:
@@ -62,6 +67,13 @@ def check_label_types(labels: np.ndarray, where) -> None:
                     "as numpy.asarray reads it; an array of dtype object is not "
                     "converted.)"
                 )
+
+
+def target_position(shape: tuple):
+    """``where(k)`` naming the ``k``-th value of a raveled ``y`` in messages."""
+    if len(shape) == 1:
+        return lambda k: f"y[{k}]"
+    return lambda k: "y[{}, {}]".format(*np.unravel_index(k, shape))
 
 
 def _nan_label_error(where: str) -> ValueError:
@@ -125,7 +137,12 @@ def validate_tag_targets(y, X: Ragged, *, name: str) -> list[np.ndarray]:
                 f"y[{i}] is a {type(labels).__name__}, not a sequence of labels; "
                 f"{name} needs one list of labels per sample."
             )
-        labels = np.asarray(labels)
+        try:
+            labels = np.asarray(labels)
+        except ValueError:  # numpy refuses nested sequences of unequal lengths
+            raise ValueError(
+                f"y[{i}] holds nested sequences; each label sequence must be 1-D."
+            ) from None
         if labels.ndim != 1:
             raise ValueError(
                 f"y[{i}] has shape {labels.shape}; each label sequence must be 1-D."

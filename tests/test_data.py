@@ -375,6 +375,16 @@ def _nan_3d(where):
             np.array([["a", 1.0], ["b", "c"]], dtype=object),
             r"X\[0\] holds 1.0 \(of type float\) at time step 1",
         ),
+        # None in a numeric sequence is named, not turned into NaN
+        ([np.ones(2), [1.0, None]], r"X\[1\] holds non-numeric data: None .*step 1"),
+        (
+            [np.ones((1, 2)), np.array([[1.0, 2], [None, 1]], dtype=object)],
+            r"X\[1\] holds non-numeric data: None \(of type NoneType\) at time step 1",
+        ),
+        # a Python int beyond any float, and a token shown on one line
+        ([np.ones(2), [10**400, 1.0]], r"X\[1\] holds a number too large: int too"),
+        ([[10**400, 1.0], [1.0, 2.0]], r"X holds a number too large: int too"),
+        ([["a", np.zeros((3, 3))]], r"X\[0\] holds array\(\[\[0\., 0\., 0\.\], \["),
     ],
 )
 def test_bad_input_names_the_sample(X, match):
@@ -692,6 +702,11 @@ def test_validate_tag_targets_errors(y, match):
             np.array([[1.0, 2.0, 9], [np.nan, 1, 2], [1, np.nan, np.nan]]),
             ValueError,
             r"y\[1\] at time step 0 is NaN",
+        ),
+        (
+            [[1, 2], [[1, 2], 3, 4], [1]],
+            ValueError,
+            r"^y\[1\] holds nested sequences; each label sequence must be 1-D\.$",
         ),
     ],
 )

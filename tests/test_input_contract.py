@@ -162,6 +162,20 @@ def test_regressor_names_a_target_too_large(y, params, match):
         reg.partial_fit(X, y)
 
 
+@pytest.mark.parametrize(
+    "Est, y, match",
+    [
+        (RNNRegressor, np.array([0, "a", 1, 2], dtype=object), r"y\[1\] is 'a' \(of"),
+        (RNNRegressor, ["0", "1", "2", "3"], r"y\[0\] is '0' \(of type str\); RNNRe"),
+        (RNNRegressor, np.ones((4, 2, 2)), r"y must be 1-D or 2-D; got shape \(4, 2"),
+        (RNNClassifier, np.ones((4, 2, 2)), r"y must be 1-D or 2-D; got shape \(4, 2"),
+    ],
+)
+def test_targets_of_the_wrong_kind_are_named(Est, y, match):
+    with pytest.raises(ValueError, match=match):
+        Est(**TINY).fit(np.ones((4, 3)), y)
+
+
 def test_regressor_accepts_targets_below_the_limit():
     X = np.random.default_rng(0).standard_normal((4, 3))
     reg = RNNRegressor(dtype="float32", **TINY).fit(X, [1e18, 0, 1, 2])
