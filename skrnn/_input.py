@@ -643,6 +643,7 @@ _KIND_NOUNS = {
     "chars": "strings (sequences of characters)",
     "tokens": "token sequences (lists of str)",
 }
+_KIND_SHORT = {"numeric": "numeric sequences", "chars": "strings", "tokens": "tokens"}
 
 
 def check_sequences(
@@ -706,8 +707,8 @@ def check_sequences(
         raise ValueError(
             f"{name} was fitted on {_KIND_NOUNS[fitted.kind]} but X holds "
             f"{_KIND_NOUNS[kind]}. The input form is part of the model: pass "
-            f"{_KIND_NOUNS[fitted.kind].split(' (')[0]}, or fit a new model "
-            "(warm_start=False) to change the form."
+            f"{_KIND_SHORT[fitted.kind]}, or fit a new model (warm_start=False) "
+            "to change the form."
         )
 
     data = tokens = n_features_in = feature_names = one_d = n_steps = None
