@@ -15,6 +15,7 @@ from ._base import ATTRIBUTES_DOC, parameters_doc, set_params_of_init
 from ._losses import output_activation
 from ._ragged import Ragged
 from ._supervised import ManyToOneRNN
+from ._targets import check_label_types, target_position
 
 
 class RNNClassifier(ClassifierMixin, ManyToOneRNN):
@@ -134,7 +135,13 @@ class RNNClassifier(ClassifierMixin, ManyToOneRNN):
 
     def _encode_targets(self, y, X: Ragged, *, reset: bool, classes=None):
         if isinstance(y, (list, tuple)) or not hasattr(y, "shape"):
-            y = np.asarray(y, dtype=object if _has_str(y) else None)
+            # as MLPClassifier: a list that mixes str and numbers becomes str
+            y = np.asarray(y)
+        if np.ndim(y) > 2:
+            raise ValueError(f"y must be 1-D or 2-D; got shape {np.shape(y)}.")
+        if getattr(getattr(y, "dtype", None), "kind", None) == "O":
+            # mixed types and NaN named before scikit-learn's generic messages
+            check_label_types(y, target_position(np.shape(y)))
         y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
         check_consistent_length(np.empty(len(X)), y)
         check_classification_targets(y)
@@ -316,13 +323,6 @@ class RNNClassifier(ClassifierMixin, ManyToOneRNN):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
-
-
-def _has_str(y) -> bool:
-    try:
-        return any(isinstance(v, str) for v in y)
-    except TypeError:
-        return False
 
 
 def _is_indicator(y) -> bool:

@@ -15,23 +15,33 @@ Rules for telling the forms apart
 The rules are applied in this order; the first that matches decides.
 
 * A scipy sparse matrix is rejected the way scikit-learn rejects it.
-* A single ``str`` is rejected: ``X`` is a collection of samples.
+* A single ``str`` or ``bytes`` is rejected: ``X`` is a collection of samples.
 * ``numpy.ndarray``:
 
-  - dtype ``str``/``bytes``, 1-D: form 4 (each string is a sequence of
-    characters); 2-D: form 5 (each row is a sequence of tokens).
   - dtype ``object`` and 1-D: a collection of samples, classified like a list
     (below).
+  - 2-D and an array of strings (dtype ``str``, dtype ``bytes``, or dtype
+    ``object`` holding at least one ``str`` or ``bytes`` item, as
+    ``DataFrame.values`` of text columns): a list of its rows, classified like
+    a list, so each row is a sequence of tokens (form 5). **An array of strings
+    is never parsed as numbers**: ``np.array([["1.5", "2.0"]])`` and the same
+    data as an object array are both one token sequence whose tokens are
+    ``"1.5"`` and ``"2.0"``. Convert with ``X.astype(float)`` for numbers. Rows
+    that mix strings and numbers are an error naming the sample and the step;
+    ``bytes`` are an error that asks to decode them.
+  - dtype ``str``, 1-D: form 4 (each string is a sequence of characters).
   - 3-D: form 2 (``(n_samples, n_timesteps, n_features)``; trailing all-NaN
-    steps are padding).
-  - anything else (0-D, 1-D numeric, 2-D of any other dtype including object):
-    form 1, validated by scikit-learn's :func:`~sklearn.utils.validation.
-    validate_data`, which gives scikit-learn's own messages (for instance
-    "Expected 2D array, got 1D array instead").
+    steps are padding); it must be numeric.
+  - anything else (0-D, 1-D numeric, 2-D numeric or an object array of
+    numbers): form 1, converted by scikit-learn's
+    :func:`~sklearn.utils.validation.validate_data`, which gives scikit-learn's
+    own messages (for instance "Expected 2D array, got 1D array instead").
 
 * ``list`` or ``tuple``: each element is classified as a ``str``, a token
   sequence (a list, tuple or array whose first item is a ``str``), a numeric
   sequence (an ``ndarray``, or a list/tuple of anything else), or a scalar.
+  ``bytes`` (a sample, or the first token of one) are an error that asks to
+  decode them.
 
   - all ``str``: form 4; all token sequences: form 5;
   - all scalars: a 1-D array, which is an error (scikit-learn's message);
@@ -40,17 +50,37 @@ The rules are applied in this order; the first that matches decides.
   - only nested lists/tuples of numbers: if ``np.asarray`` makes them
     rectangular they are form 1 (2-D) or form 2 (3-D); if their shapes differ
     they are form 3 (ragged). Both readings agree: a 2-D array and a list of
-    1-D sequences are both univariate sequences.
+    1-D sequences are both univariate sequences. An item that is not a number
+    (``None``, a ``str`` after a number) is an error naming sample and step.
   - any other mixture (strings with arrays, characters with tokens, scalars
     with sequences) is an error naming one sample of each kind.
 
 * Any other array-like (a pandas ``DataFrame``, ``Series``, or an object with
   ``__array__``): a 1-D object or string column is classified like a list; a
-  3-D result is form 2; everything else is form 1 (so a ``DataFrame`` keeps
-  its column names for ``feature_names_in_``).
+  2-D one whose values are an array of strings (above) is form 5, row by row;
+  a 3-D result is form 2; everything else is form 1 (so a numeric
+  ``DataFrame`` keeps its column names for ``feature_names_in_``).
 
 A 1-D sample ``(T_i,)`` inside a list is a univariate sequence with one
 feature per step.
+
+The form is part of the model
+-----------------------------
+``fit`` records the kind of input it saw (:class:`InputRecord`: numeric,
+characters or tokens). Every later call (``predict``, ``score``,
+``transform``, ``hidden_states``, ``partial_fit`` and a warm start) refuses
+another kind with a message that names both: a character model would read
+every token as unseen, and a token model every character. Only a fresh fit
+(``warm_start=False``) changes it.
+
+Non-finite values
+-----------------
+NaN and inf are named by sample and time step in every numeric form; NaN is
+allowed only as trailing all-NaN padding steps of a 3-D array. A 2-D ``X``
+whose row ends in NaN gets the advice to pass ``X[..., None]`` (the 3-D form,
+where those steps are padding) or a list of 1-D arrays. A value that is finite
+as given but overflows the float type of the computation (1e300 with
+``dtype="float32"``) is reported as such, with the dtype, not as inf.
 """
 
 from __future__ import annotations
@@ -91,13 +121,36 @@ def _empty_error(i: int) -> ValueError:
     )
 
 
+def _short_repr(value, limit: int = 30) -> str:
+    text = " ".join(repr(value).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _bytes_tokens_error(i: int, token, t: int = 0) -> ValueError:
+    return ValueError(
+        f"X[{i}] holds bytes ({_short_repr(token)} at time step {t}); tokens "
+        "must be str. Decode them first, for instance "
+        f"[t.decode('utf-8') for t in X[{i}]]."
+    )
+
+
+def _holds_text(a: np.ndarray) -> bool:
+    """Whether an object array holds a str or bytes item."""
+    return any(isinstance(v, (str, bytes)) for v in a.flat)
+
+
 def _classify(x, i: int) -> str:
     """The kind of one element of a list-like X; raise for empty samples."""
     if isinstance(x, str):
         if not x:
             raise _empty_error(i)
         return "str"
-    if isinstance(x, (bytes, dict, set)) or x is None:
+    if isinstance(x, bytes):
+        raise ValueError(
+            f"X[{i}] is bytes ({_short_repr(x)}), not str; decode the samples "
+            f"first, for instance X[{i}].decode('utf-8')."
+        )
+    if isinstance(x, (dict, set)) or x is None:
         raise ValueError(
             f"X[{i}] is a {type(x).__name__}; a sample must be a str, a "
             "sequence of str tokens or a numeric sequence."
@@ -107,14 +160,17 @@ def _classify(x, i: int) -> str:
             return "scalar"
         if x.shape[0] == 0:
             raise _empty_error(i)
-        if x.dtype.kind in "US":
-            return "tokens"
-        if x.dtype == object and isinstance(x.flat[0], str):
+        first = x.flat[0] if x.size else None
+        if isinstance(first, bytes):
+            raise _bytes_tokens_error(i, first)
+        if x.dtype.kind == "U" or isinstance(first, str):
             return "tokens"
         return "numeric"
     if isinstance(x, (list, tuple)):
         if len(x) == 0:
             raise _empty_error(i)
+        if isinstance(x[0], bytes):
+            raise _bytes_tokens_error(i, x[0])
         return "tokens" if isinstance(x[0], str) else "numeric"
     if isinstance(x, (numbers.Number, np.generic)):
         return "scalar"
@@ -124,6 +180,27 @@ def _classify(x, i: int) -> str:
         f"X[{i}] is a {type(x).__name__}; a sample must be a str, a sequence "
         "of str tokens or a numeric sequence."
     )
+
+
+def _not_a_number(x) -> str | None:
+    """Where a numeric sequence (nested lists) holds an item that is not a
+    number, for a message; None when it holds only numbers."""
+    for t, step in enumerate(x):
+        for v in step if isinstance(step, (list, tuple)) else (step,):
+            if not isinstance(v, (numbers.Number, np.bool_)):
+                return (
+                    f"{_short_repr(v)} (of type {type(v).__name__}) at time step "
+                    f"{t} of a numeric sequence."
+                )
+    return None
+
+
+def _check_numeric_items(X) -> None:
+    """Name the first item of nested numeric lists that is not a number."""
+    for i, x in enumerate(X):
+        detail = _not_a_number(x)
+        if detail is not None:
+            raise _non_numeric(i, detail)
 
 
 def _detect_list(X, name: str):
@@ -162,10 +239,8 @@ def _detect_list(X, name: str):
         arr = np.asarray(X)
     except ValueError:  # inhomogeneous nesting: sequences of different shapes
         return "ragged", X
-    if arr.dtype.kind in "US":
-        for i, x in enumerate(X):
-            if any(isinstance(v, str) for v in np.ravel(np.asarray(x, dtype=object))):
-                raise _non_numeric(i, "a numeric sequence holds str items.")
+    if arr.dtype.kind in "USO":
+        _check_numeric_items(X)
     if arr.ndim == 2:
         return "2d", arr
     if arr.ndim == 3:
@@ -185,19 +260,24 @@ def _detect_form(X, name: str):
     if isinstance(X, (list, tuple)):
         return _detect_list(X, name)
     if isinstance(X, np.ndarray):
-        if X.dtype.kind in "US":
-            if X.ndim == 1:
-                return _detect_list(X.tolist(), name)
-            if X.ndim == 2:
-                return _detect_list(X.tolist(), name)
         if X.dtype == object and X.ndim == 1:
             return _detect_list(X, name)
+        if X.ndim == 2 and _is_text_array(X):
+            # rows of str are token sequences, never parsed as numbers
+            return _detect_list(X.tolist(), name)
+        if X.dtype.kind in "US" and X.ndim == 1:
+            return _detect_list(X.tolist(), name)
         if X.ndim == 3:
             return "3d", X
         if X.ndim > 3:
             raise ValueError(_ndim_message(X.ndim, name))
         return "2d", X
     if getattr(X, "ndim", None) == 2:  # a DataFrame: keep its column names
+        dtypes = getattr(X, "dtypes", ())
+        if any(getattr(dt, "kind", "O") in "OUS" for dt in dtypes):
+            peek = np.asarray(X)
+            if _is_text_array(peek):
+                return _detect_list(peek.tolist(), name)
         return "2d", X
     if hasattr(X, "__array__"):
         peek = np.asarray(X)
@@ -210,6 +290,11 @@ def _detect_form(X, name: str):
     return "2d", X
 
 
+def _is_text_array(a: np.ndarray) -> bool:
+    """An array of strings: dtype str/bytes, or dtype object holding str/bytes."""
+    return a.dtype.kind in "US" or (a.dtype == object and _holds_text(a))
+
+
 def _ndim_message(ndim: int, name: str) -> str:
     return (
         f"X has {ndim} dimensions, but {name} expects a 2-D array (n_samples, "
@@ -218,19 +303,83 @@ def _ndim_message(ndim: int, name: str) -> str:
     )
 
 
-def _check_finite_rows(data: np.ndarray, offsets: np.ndarray) -> None:
+_NOT_INSIDE = (
+    "NaN and inf are not allowed inside a sequence (NaN is allowed only as "
+    "trailing all-NaN padding steps of a 3-D array)."
+)
+
+
+def _step_of(source, *index):
+    """``source[index]`` as given by the caller (before any conversion), or None."""
+    try:
+        if not isinstance(source, np.ndarray):
+            source = np.asarray(source, dtype=object)
+        return source[index]
+    except Exception:
+        return None
+
+
+def _nonfinite_error(i: int, t: int, step, given, dtype) -> ValueError:
+    """The error for a non-finite value at time step ``t`` of ``X[i]``.
+
+    ``step`` holds the step's values as converted to ``dtype``, ``given`` the
+    same values as the caller passed them. A value that is finite as given but
+    infinite after the conversion overflows ``dtype``, which is what the message
+    then says (float32 ends at about 3.4e38).
+    """
+    step = np.ravel(step)
+    if np.isnan(step).any():
+        return ValueError(f"X[{i}] contains NaN at time step {t}. {_NOT_INSIDE}")
+    value = None
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            given = np.ravel(np.asarray(given, dtype=np.float64))
+        if given.shape == step.shape:
+            value = float(given[np.argmax(np.isinf(step))])
+    except (TypeError, ValueError, OverflowError):
+        pass
+    if value is not None and np.isfinite(value):
+        dtype = np.dtype(dtype)
+        return ValueError(
+            f"X[{i}] holds {value:.6g} at time step {t}, which overflows {dtype.name} "
+            f"(largest finite value {np.finfo(dtype).max:.4g}), the float type of "
+            "the computation. Scale the inputs (for instance with "
+            "skrnn.preprocessing.SequenceScaler), or compute in float64 "
+            "(dtype='float64')."
+        )
+    return ValueError(f"X[{i}] contains inf at time step {t}. {_NOT_INSIDE}")
+
+
+def _check_finite_rows(data: np.ndarray, offsets: np.ndarray, X, dtype) -> None:
+    """Check the concatenated steps of the list ``X`` of sequences."""
     bad = ~np.isfinite(data)
     if data.ndim == 2:
         bad = bad.any(axis=1)
     if bad.any():
         row = int(np.argmax(bad))
         i, t = locate(offsets, row)
-        what = "NaN" if np.isnan(data[row]).any() else "inf"
+        raise _nonfinite_error(i, t, data[row], _step_of(X[i], t), dtype)
+
+
+def _check_finite_2d(X2: np.ndarray, source, dtype) -> None:
+    """Check a 2-D X: NaN or inf named by sample and step; trailing NaN (series
+    of different lengths) answered with the forms that hold them."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(X2.sum()):  # the fast path, as scikit-learn's
+            return
+    bad = ~np.isfinite(X2)
+    if not bad.any():
+        return
+    i, t = (int(k) for k in np.unravel_index(np.argmax(bad), bad.shape))
+    if t > 0 and np.isnan(X2[i, t:]).all():
         raise ValueError(
-            f"X[{i}] contains {what} at time step {t}. NaN and inf are not "
-            "allowed inside a sequence (NaN is allowed only as trailing all-NaN "
-            "padding steps of a 3-D array)."
+            f"X[{i}] is NaN from time step {t} to its end. A 2-D X holds "
+            "univariate series of one length (one column per time step), and NaN "
+            "is not allowed in it. For series of different lengths pass a 3-D "
+            "array, X[..., None], whose trailing all-NaN steps are padding, or a "
+            "list of 1-D arrays."
         )
+    raise _nonfinite_error(i, t, X2[i, t], _step_of(source, i, t), dtype)
 
 
 def _non_numeric(i: int, detail: str) -> ValueError:
@@ -275,15 +424,20 @@ def _ragged_numeric(X, dtype) -> tuple[Ragged, np.ndarray]:
                 "features."
             )
         if a.dtype == object:
+            detail = _not_a_number(a.tolist())  # None would become NaN
+            if detail is not None:
+                raise _non_numeric(i, detail)
             try:
                 a = a.astype(dtype)
             except (TypeError, ValueError) as exc:
                 raise _non_numeric(i, str(exc)) from None
+            except OverflowError as exc:  # a Python int beyond any float
+                raise ValueError(f"X[{i}] holds a number too large: {exc}.") from None
         arrays.append(a)
     offsets = np.zeros(len(arrays) + 1, dtype=np.int64)
     np.cumsum([len(a) for a in arrays], out=offsets[1:])
     data = np.concatenate(arrays, axis=0, dtype=dtype, casting="unsafe")
-    _check_finite_rows(data, offsets)
+    _check_finite_rows(data, offsets, X, dtype)
     return Ragged(data, offsets), one_d
 
 
@@ -311,11 +465,8 @@ def _padded_numeric(source, dtype, name: str) -> tuple[Ragged, int]:
         )
     inf = np.isinf(X)
     if inf.any():
-        i, t, _ = np.unravel_index(np.argmax(inf), X.shape)
-        raise ValueError(
-            f"X[{i}] contains inf at time step {t}. NaN and inf are not allowed "
-            "inside a sequence."
-        )
+        i, t, _ = (int(k) for k in np.unravel_index(np.argmax(inf), X.shape))
+        raise _nonfinite_error(i, t, X[i, t], _step_of(source, i, t), dtype)
     nan = np.isnan(X)
     step_nan = nan.any(axis=2)
     if step_nan.any():
@@ -372,6 +523,27 @@ def _read_only_if_shared(data: np.ndarray, source) -> np.ndarray:
     return data
 
 
+def _two_d_numeric(payload, dtype, name: str, fitted, estimator):
+    """Validate the 2-D form; return it as a Ragged, its width and its names."""
+    # finiteness is checked below, with messages that name sample and step
+    check = dict(dtype=dtype, accept_sparse=False, ensure_all_finite=False)
+    n_features_in = feature_names = None
+    try:
+        if fitted is None:
+            feature_names = _get_feature_names(payload)
+            X2 = check_array(payload, estimator=name, input_name="X", **check)
+            n_features_in = X2.shape[1]
+        elif fitted.two_d:
+            X2 = validate_data(estimator, payload, reset=False, **check)
+        else:
+            X2 = check_array(payload, estimator=name, input_name="X", **check)
+            _check_step_features(fitted, 1, True, name)
+    except OverflowError as exc:  # a Python int beyond any float
+        raise ValueError(f"X holds a number too large: {exc}.") from None
+    _check_finite_2d(X2, payload, dtype)
+    return _from_2d(X2, payload), n_features_in, feature_names
+
+
 def _from_2d(X2: np.ndarray, source) -> Ragged:
     n, n_steps = X2.shape
     data = X2.reshape(n * n_steps, 1)
@@ -396,10 +568,14 @@ def _tokens_of(X, form: str) -> Tokens:
         for i, seq in enumerate(X):
             for t, tok in enumerate(seq):
                 if not isinstance(tok, str):
+                    hint = ""
+                    if isinstance(tok, bytes):
+                        hint = " Decode bytes first (token.decode('utf-8'))."
                     raise ValueError(
-                        f"X[{i}] holds {tok!r} (of type {type(tok).__name__}) at "
+                        f"X[{i}] holds {_short_repr(tok)} (of type "
+                        f"{type(tok).__name__}) at "
                         f"time step {t}; token sequences must hold only str "
-                        "tokens."
+                        f"tokens.{hint}"
                     )
     return Tokens(offsets, None, tokens)
 
@@ -464,9 +640,10 @@ class CheckedInput(NamedTuple):
 
 _KIND_NOUNS = {
     "numeric": "numeric sequences",
-    "chars": "strings",
-    "tokens": "token sequences",
+    "chars": "strings (sequences of characters)",
+    "tokens": "token sequences (lists of str)",
 }
+_KIND_SHORT = {"numeric": "numeric sequences", "chars": "strings", "tokens": "tokens"}
 
 
 def check_sequences(
@@ -526,30 +703,27 @@ def check_sequences(
         raise ValueError(
             f"{name} works on numeric sequences, but X holds {_KIND_NOUNS[kind]}."
         )
-    if fitted is not None and (kind == "numeric") != (fitted.kind == "numeric"):
-        fitted_kind = "numeric" if fitted.kind == "numeric" else "token"
+    if fitted is not None and kind != fitted.kind:
         raise ValueError(
-            f"{name} was fitted on {fitted_kind} sequences but X holds "
-            f"{_KIND_NOUNS[kind]}."
+            f"{name} was fitted on {_KIND_NOUNS[fitted.kind]} but X holds "
+            f"{_KIND_NOUNS[kind]}. The input form is part of the model: pass "
+            f"{_KIND_SHORT[fitted.kind]}, or fit a new model (warm_start=False) "
+            "to change the form."
         )
 
     data = tokens = n_features_in = feature_names = one_d = n_steps = None
-    if form == "2d":
-        check = dict(dtype=dtype, accept_sparse=False, ensure_all_finite=True)
-        if fitted is None:
-            feature_names = _get_feature_names(payload)
-            X2 = check_array(payload, estimator=name, input_name="X", **check)
-            n_features_in = X2.shape[1]
-        elif fitted.two_d:
-            X2 = validate_data(estimator, payload, reset=False, **check)
-        else:
-            X2 = check_array(payload, estimator=name, input_name="X", **check)
-            _check_step_features(fitted, 1, True, name)
-        data = _from_2d(X2, payload)
-    elif form == "3d":
-        data, n_steps = _padded_numeric(payload, dtype, name)
-    elif form == "ragged":
-        data, one_d = _ragged_numeric(payload, dtype)
+    if kind == "numeric":
+        # a value that overflows the float type is reported by the checks, which
+        # name it; numpy's RuntimeWarning would only come first
+        with np.errstate(over="ignore"):
+            if form == "2d":
+                data, n_features_in, feature_names = _two_d_numeric(
+                    payload, dtype, name, fitted, estimator
+                )
+            elif form == "3d":
+                data, n_steps = _padded_numeric(payload, dtype, name)
+            else:
+                data, one_d = _ragged_numeric(payload, dtype)
     else:
         tokens = _tokens_of(payload, form)
 

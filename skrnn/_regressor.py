@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
@@ -10,6 +12,7 @@ from sklearn.utils.validation import check_array, check_consistent_length
 from ._base import ATTRIBUTES_DOC, parameters_doc, set_params_of_init
 from ._ragged import Ragged
 from ._supervised import ManyToOneRNN
+from ._targets import target_position
 
 
 class RNNRegressor(RegressorMixin, ManyToOneRNN):
@@ -101,13 +104,14 @@ class RNNRegressor(RegressorMixin, ManyToOneRNN):
         set_params_of_init(self, locals())
 
     def _encode_targets(self, y, X: Ragged, *, reset: bool, classes=None):
+        _check_numeric_targets(y, type(self).__name__)
         y = check_array(
             y, ensure_2d=False, dtype="numeric", input_name="y", ensure_min_samples=1
         )
-        if y.ndim > 2:
-            raise ValueError(f"y must be 1-D or 2-D; got shape {y.shape}.")
         check_consistent_length(np.empty(len(X)), y)
-        Y = y.reshape(len(y), -1).astype(self._float)
+        with np.errstate(over="ignore"):  # named by the check below
+            Y = y.reshape(len(y), -1).astype(self._float)
+        _check_target_range(y, Y)
         if reset:
             self.n_outputs_ = Y.shape[1]
             self._loss_kind = "squared"
@@ -184,3 +188,46 @@ class RNNRegressor(RegressorMixin, ManyToOneRNN):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
+
+
+def _check_numeric_targets(y, name: str) -> None:
+    """Name a target of more than two dimensions or one that is not a number,
+    before scikit-learn's conversion answers without saying where."""
+    arr = y if hasattr(y, "dtype") and hasattr(y, "shape") else np.asarray(y)
+    if arr.ndim > 2:
+        raise ValueError(f"y must be 1-D or 2-D; got shape {arr.shape}.")
+    if arr.dtype.kind not in "OUS":
+        return
+    flat = np.asarray(arr).ravel().tolist()
+    for k, v in enumerate(flat):
+        # None becomes NaN, which scikit-learn's check reports
+        if v is not None and not isinstance(v, (numbers.Number, np.bool_)):
+            raise ValueError(
+                f"{target_position(arr.shape)(k)} is {v!r} (of type "
+                f"{type(v).__name__}); {name} needs numeric targets."
+            )
+
+
+def _check_target_range(y: np.ndarray, Y: np.ndarray) -> None:
+    """Targets whose squared error overflows the float type of the computation
+    would stop training with a non-finite loss that seems to blame the inputs
+    and the learning rate; name the target instead."""
+    dtype = Y.dtype
+    limit = np.sqrt(np.finfo(dtype).max)  # about 1.8e19 in float32, 1.3e154 in 64
+    with np.errstate(invalid="ignore"):
+        too_big = ~(np.abs(Y) <= limit)  # inf from the cast counts too
+    if not too_big.any():
+        return
+    i, j = (int(k) for k in np.unravel_index(np.argmax(too_big), too_big.shape))
+    where = f"y[{i}]" if y.ndim == 1 else f"y[{i}, {j}]"
+    value = y.reshape(len(y), -1)[i, j]
+    advice = ""
+    if dtype != np.float64 and abs(float(value)) <= np.sqrt(np.finfo(np.float64).max):
+        advice = ", or compute in float64 (dtype='float64')"
+    raise ValueError(
+        f"{where} is {float(value):.6g}: the squared error of a target this large "
+        f"overflows {dtype.name}, the float type of the computation (|y| must "
+        f"stay below {limit:.3g}). Scale y, for instance with "
+        "sklearn.compose.TransformedTargetRegressor(regressor, "
+        f"transformer=StandardScaler()){advice}."
+    )

@@ -3,11 +3,81 @@ input and encoded as ids."""
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from ._ragged import Ragged, locate, split
 
-__all__ = ["encode_tags", "validate_tag_targets"]
+__all__ = [
+    "check_label_types",
+    "encode_tags",
+    "target_position",
+    "validate_tag_targets",
+]
+
+
+def _label_kind(label) -> str:
+    if isinstance(label, str):
+        return "str"
+    if isinstance(label, (numbers.Number, np.bool_)):
+        return "number"
+    return type(label).__name__
+
+
+def _is_nan(label) -> bool:
+    return isinstance(label, (float, np.floating)) and label != label
+
+
+def check_label_types(labels: np.ndarray, where) -> None:
+    """Labels of dtype object must be of one kind (all str or all numbers) and
+    not NaN; numeric and str dtypes need no check.
+
+    ``where(k)`` names the ``k``-th label of ``labels.ravel()`` in messages
+    (for instance ``"y[3]"``).
+
+    Raises
+    ------
+    TypeError
+        For labels of different kinds, naming the first two.
+    ValueError
+        For a NaN label (NaN is not equal to itself, so it cannot be a class).
+    """
+    labels = np.asarray(labels)
+    if labels.dtype.kind == "f":
+        nan = np.isnan(labels.ravel())
+        if nan.any():
+            raise _nan_label_error(where(int(np.argmax(nan))))
+        return
+    if labels.dtype != object:
+        return
+    first = {}
+    for k, label in enumerate(labels.ravel().tolist()):
+        if _is_nan(label):
+            raise _nan_label_error(where(k))
+        kind = _label_kind(label)
+        if kind not in first:
+            first[kind] = (k, label)
+            if len(first) == 2:
+                (a, (ka, la)), (b, (kb, lb)) = first.items()
+                raise TypeError(
+                    f"y mixes labels of different types: {where(ka)} is {la!r} "
+                    f"({a}) but {where(kb)} is {lb!r} ({b}). Labels must be all "
+                    "str or all numbers. (A list that mixes them is read as str, "
+                    "as numpy.asarray reads it; an array of dtype object is not "
+                    "converted.)"
+                )
+
+
+def target_position(shape: tuple):
+    """``where(k)`` naming the ``k``-th value of a raveled ``y`` in messages."""
+    if len(shape) == 1:
+        return lambda k: f"y[{k}]"
+    return lambda k: "y[{}, {}]".format(*np.unravel_index(k, shape))
+
+
+def _nan_label_error(where: str) -> ValueError:
+    return ValueError(f"{where} is NaN; NaN labels are not allowed.")
 
 
 def validate_tag_targets(y, X: Ragged, *, name: str) -> list[np.ndarray]:
@@ -67,7 +137,12 @@ def validate_tag_targets(y, X: Ragged, *, name: str) -> list[np.ndarray]:
                 f"y[{i}] is a {type(labels).__name__}, not a sequence of labels; "
                 f"{name} needs one list of labels per sample."
             )
-        labels = np.asarray(labels)
+        try:
+            labels = np.asarray(labels)
+        except ValueError:  # numpy refuses nested sequences of unequal lengths
+            raise ValueError(
+                f"y[{i}] holds nested sequences; each label sequence must be 1-D."
+            ) from None
         if labels.ndim != 1:
             raise ValueError(
                 f"y[{i}] has shape {labels.shape}; each label sequence must be 1-D."
@@ -75,7 +150,23 @@ def validate_tag_targets(y, X: Ragged, *, name: str) -> list[np.ndarray]:
         if len(labels) != lengths[i]:
             raise ValueError(_length_message(i, len(labels), lengths[i], name))
         out.append(labels)
+    _check_tag_labels(out)
     return out
+
+
+def _check_tag_labels(labels: list[np.ndarray]) -> None:
+    """No NaN tags and no mixture of str and numbers, named by sample and step."""
+    offsets = np.zeros(len(labels) + 1, dtype=np.int64)
+    np.cumsum([len(s) for s in labels], out=offsets[1:])
+    if offsets[-1] == 0:
+        return
+    flat = np.concatenate(labels)
+
+    def where(row: int) -> str:
+        i, t = locate(offsets, row)
+        return f"y[{i}] at time step {t}"
+
+    check_label_types(flat, where)
 
 
 def _length_message(i: int, n_labels: int, n_steps: int, name: str) -> str:
@@ -96,7 +187,9 @@ def _tag_rows(y: np.ndarray, lengths: np.ndarray, name: str) -> list[np.ndarray]
         i = int(np.argmax(short))
         raise ValueError(_length_message(i, y.shape[1], lengths[i], name))
     flat = y[np.arange(y.shape[1]) < lengths[:, None]]
-    return split(flat, lengths)
+    out = split(flat, lengths)
+    _check_tag_labels(out)
+    return out
 
 
 def encode_tags(labels, classes: np.ndarray) -> Ragged:

@@ -254,6 +254,35 @@ def test_string_arrays_are_categorical():
     assert est.vocabulary_ == {"b": 1, "a": 2}
 
 
+def test_arrays_of_strings_are_token_sequences():
+    """Every array of strings is read one way: rows of tokens, never numbers."""
+    rows = [["1.5", "2.0", "2.0"], ["3", "1.5", "x"]]
+    forms = {
+        "str": np.array(rows),
+        "bytes-decoded": np.array(rows, dtype="S").astype(str),
+        "object": np.array(rows, dtype=object),
+        "dataframe": pd.DataFrame(rows),
+        "dataframe.values": pd.DataFrame(rows).values,
+        "list": rows,
+    }
+    expected = None
+    for name, X in forms.items():
+        est = Est()
+        r = validate_sequences(est, X, reset=True, dtype=np.float64)
+        assert est._input.kind == "tokens", name
+        assert not hasattr(est, "n_features_in_"), name
+        assert_array_equal(r.lengths, [3, 3])
+        if expected is None:
+            expected = (est.vocabulary_, r.data)
+        assert est.vocabulary_ == expected[0], name
+        assert_array_equal(r.data, expected[1], err_msg=name)
+    assert expected[0] == {"1.5": 1, "2.0": 2, "3": 3, "x": 4}
+    # an object array of numbers is still numeric (scikit-learn's check_dtype_object)
+    est = Est()
+    validate_sequences(est, np.ones((2, 3)).astype(object), reset=True, dtype=float)
+    assert est._input.kind == "numeric"
+
+
 def test_refit_deletes_stale_attributes():
     est = Est()
     validate_sequences(
@@ -320,6 +349,42 @@ def _nan_3d(where):
         ([np.ones((2, 2, 2))], r"X\[0\] has shape \(2, 2, 2\)"),
         ([np.ones((3, 0))], r"X\[0\] has 0 features per time step"),
         ([np.array([1j, 2])], "Complex data not supported"),
+        # the 2-D form names the sample and the step too
+        (np.array([[1.0, np.nan, 2.0]]), r"X\[0\] contains NaN at time step 1\."),
+        (np.array([[1.0, 2.0], [1.0, np.inf]]), r"X\[1\] contains inf at time step 1"),
+        (np.array([[1.0, 2.0], [-np.inf, 1.0]]), r"X\[1\] contains inf at time step 0"),
+        # bytes are named, with the advice to decode them
+        ([b"ab", b"c"], r"X\[0\] is bytes \(b'ab'\), not str; decode"),
+        ([[b"a", b"b"]], r"X\[0\] holds bytes \(b'a' at time step 0\).*Decode"),
+        (np.array([[b"a", b"b"], [b"c", b"d"]]), r"X\[0\] holds bytes .*Decode"),
+        ([["a", "b"], [b"c"]], r"X\[1\] holds bytes \(b'c' at time step 0\)"),
+        ([["a", b"b"]], r"X\[0\] holds b'b' \(of type bytes\) at time step 1.*decode"),
+        ([np.ones(2), np.array([b"a"])], r"X\[1\] holds bytes"),
+        # non-numbers inside rectangular numeric lists and object arrays
+        ([[1.0, 2.0], [1.0, b"x"]], r"X\[1\] holds non-numeric data: b'x' \(of type"),
+        ([[1.0, None], [2.0, 3.0]], r"X\[0\] holds non-numeric data: None .*step 1"),
+        (
+            np.array([[1.0, "a"], [2.0, 3.0]], dtype=object),
+            r"X\[0\] holds non-numeric data: 'a' \(of type str\) at time step 1",
+        ),
+        (
+            np.array([["a", "b"], [1.0, 2.0]], dtype=object),
+            r"X\[0\] is a sequence of str tokens but X\[1\] is a numeric sequence",
+        ),
+        (
+            np.array([["a", 1.0], ["b", "c"]], dtype=object),
+            r"X\[0\] holds 1.0 \(of type float\) at time step 1",
+        ),
+        # None in a numeric sequence is named, not turned into NaN
+        ([np.ones(2), [1.0, None]], r"X\[1\] holds non-numeric data: None .*step 1"),
+        (
+            [np.ones((1, 2)), np.array([[1.0, 2], [None, 1]], dtype=object)],
+            r"X\[1\] holds non-numeric data: None \(of type NoneType\) at time step 1",
+        ),
+        # a Python int beyond any float, and a token shown on one line
+        ([np.ones(2), [10**400, 1.0]], r"X\[1\] holds a number too large: int too"),
+        ([[10**400, 1.0], [1.0, 2.0]], r"X holds a number too large: int too"),
+        ([["a", np.zeros((3, 3))]], r"X\[0\] holds array\(\[\[0\., 0\., 0\.\], \["),
     ],
 )
 def test_bad_input_names_the_sample(X, match):
@@ -338,17 +403,85 @@ def test_bad_input_names_the_sample(X, match):
         (np.ones((3, 0)), r"0 feature\(s\) \(shape=\(3, 0\)\) while a minimum"),
         (np.ones((3, 0, 2)), r"0 time step\(s\)"),
         (np.ones((2, 2, 2, 2)), "X has 4 dimensions"),
-        (np.array([[1.0, np.nan]]), "Input X contains NaN"),
-        (np.array([[1.0, np.inf]]), "Input X contains infinity"),
         (np.array([[1 + 2j, 1.0]]), "Complex data not supported"),
         (np.ones((2, 3, 2)) * 1j, "Complex data not supported"),
-        (np.array([["a"]], dtype=object), "could not convert string to float"),
         ("abc", "X is a single str"),
     ],
 )
 def test_bad_input_uses_sklearn_style_messages(X, match):
     with pytest.raises(ValueError, match=match):
         validate_sequences(Est(), X, reset=True, dtype=np.float64)
+
+
+@pytest.mark.parametrize("frame", [False, True])
+def test_2d_trailing_nan_points_to_the_forms_of_ragged_series(frame):
+    X = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, np.nan], [6.0, np.nan, np.nan]])
+    if frame:
+        X = pd.DataFrame(X, columns=["a", "b", "c"])
+    msg = (
+        r"X\[1\] is NaN from time step 2 to its end\. A 2-D X holds univariate "
+        r"series of one length .* pass a 3-D array, X\[\.\.\., None\], whose "
+        r"trailing all-NaN steps are padding, or a list of 1-D arrays\."
+    )
+    with pytest.raises(ValueError, match=msg):
+        validate_sequences(Est(), X, reset=True, dtype=np.float64)
+    # the advice works: the same data as X[..., None] is three series
+    r = validate_sequences(Est(), np.asarray(X)[..., None], reset=True, dtype=float)
+    assert_array_equal(r.lengths, [3, 2, 1])
+    # after fit too, and NaN inside a row is still named by sample and step
+    est = _fitted(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=msg):
+        validate_sequences(est, np.asarray(X), reset=False, dtype=np.float64)
+    X_inside = np.array([[1.0, 2.0, 3.0], [np.nan, 5.0, np.nan]])
+    with pytest.raises(ValueError, match=r"X\[1\] contains NaN at time step 0\."):
+        validate_sequences(est, X_inside, reset=False, dtype=np.float64)
+
+
+def _huge_in_every_form():
+    """X[1] holds 1e300 at time step 2, in each numeric form."""
+    X2 = np.ones((3, 4))
+    X2[1, 2] = 1e300
+    X3 = np.ones((3, 4, 2))
+    X3[1, 2, 1] = 1e300
+    X3[2, 3:] = np.nan  # padding is still padding
+    return {
+        "2d": X2,
+        "2d-list": X2.tolist(),
+        "2d-object": X2.astype(object),
+        "dataframe": pd.DataFrame(X2),
+        "3d": X3,
+        "3d-list": np.nan_to_num(X3, nan=1.0).tolist(),
+        "ragged-1d": list(X2),
+        "ragged-2d": [X3[0], X3[1, :3], X3[2, :3]],
+        "ragged-lists": [[1.0], [1.0, 2.0, 1e300], [3.0]],
+    }
+
+
+@pytest.mark.parametrize("form", list(_huge_in_every_form()))
+def test_float32_overflow_is_named_not_called_inf(form):
+    X = _huge_in_every_form()[form]
+    msg = (
+        r"X\[1\] holds 1e\+300 at time step 2, which overflows float32 "
+        r"\(largest finite value 3\.403e\+38\).*dtype='float64'"
+    )
+    with pytest.raises(ValueError, match=msg):
+        validate_sequences(Est(), X, reset=True, dtype=np.float32)
+    # the same input computed in float64 is fine
+    validate_sequences(Est(), X, reset=True, dtype=np.float64)
+    # a true inf is still called inf
+    X_inf = np.ones((2, 3), dtype=np.float32)
+    X_inf[1, 2] = np.inf
+    with pytest.raises(ValueError, match=r"X\[1\] contains inf at time step 2"):
+        validate_sequences(Est(), X_inf, reset=True, dtype=np.float32)
+    with pytest.raises(ValueError, match=r"X\[1\] contains inf at time step 2"):
+        validate_sequences(Est(), list(X_inf), reset=True, dtype=np.float32)
+
+
+def test_float32_overflow_after_fit():
+    est = _fitted(np.ones((2, 3, 1)))
+    X = [np.ones(2), np.array([1.0, -1e39])]
+    with pytest.raises(ValueError, match=r"X\[1\] holds -1e\+39 at time step 1, wh"):
+        validate_sequences(est, X, reset=False, dtype=np.float32)
 
 
 def test_sparse_input_is_rejected():
@@ -442,7 +575,21 @@ def test_predict_step_features_must_match():
             [["a", "b"]],
             "fitted on numeric sequences but X holds token sequences",
         ),
-        (["ab"], np.ones((2, 3)), "fitted on token sequences but X holds numeric"),
+        (["ab"], np.ones((2, 3)), "fitted on strings .* but X holds numeric"),
+        ([["a"]], np.ones((2, 3)), "fitted on token sequences .* but X holds numeric"),
+        (
+            ["ab", "ba"],
+            [["ab"], ["ba"]],
+            r"fitted on strings \(sequences of characters\) but X holds token "
+            r"sequences \(lists of str\)\. The input form is part of the model",
+        ),
+        (
+            [["ab"], ["ba"]],
+            ["ab", "ba"],
+            r"fitted on token sequences \(lists of str\) but X holds strings",
+        ),
+        ([["ab"]], np.array(["ab", "b"]), "fitted on token sequences .* holds strings"),
+        (["ab"], np.array([["a", "b"]], dtype=object), "fitted on strings .* token"),
     ],
 )
 def test_predict_kind_must_match(fit_X, X, match):
@@ -525,6 +672,59 @@ def test_validate_tag_targets_errors(y, match):
     X = Ragged(np.zeros((6, 1)), [0, 2, 5, 6])
     with pytest.raises(ValueError, match=match):
         validate_tag_targets(y, X, name="Tagger")
+
+
+@pytest.mark.parametrize(
+    "y, error, match",
+    [
+        (
+            [[1.0, 2.0], [1.0, np.nan, 3.0], [2.0]],
+            ValueError,
+            r"^y\[1\] at time step 1 is NaN; NaN labels are not allowed\.$",
+        ),
+        (
+            [["a", "b"], np.array(["a", np.nan, "b"], dtype=object), ["a"]],
+            ValueError,
+            r"^y\[1\] at time step 1 is NaN",
+        ),
+        (
+            [["a", "b"], np.array(["a", 1, "b"], dtype=object), ["a"]],
+            TypeError,
+            r"y mixes labels of different types: y\[0\] at time step 0 is 'a' "
+            r"\(str\) but y\[1\] at time step 1 is 1 \(number\)",
+        ),
+        (
+            [[1, 2], np.array(["a", "b", "c"], dtype=object), [1]],
+            TypeError,
+            r"y\[0\] at time step 0 is 1 \(number\) but y\[1\] at time step 0",
+        ),
+        (
+            np.array([[1.0, 2.0, 9], [np.nan, 1, 2], [1, np.nan, np.nan]]),
+            ValueError,
+            r"y\[1\] at time step 0 is NaN",
+        ),
+        (
+            [[1, 2], [[1, 2], 3, 4], [1]],
+            ValueError,
+            r"^y\[1\] holds nested sequences; each label sequence must be 1-D\.$",
+        ),
+    ],
+)
+def test_validate_tag_targets_nan_and_mixed_labels(y, error, match):
+    X = Ragged(np.zeros((6, 1)), [0, 2, 5, 6])
+    with pytest.raises(error, match=match):
+        validate_tag_targets(y, X, name="Tagger")
+
+
+def test_validate_tag_targets_mixed_lists_are_read_as_str():
+    """As numpy.asarray reads a list (and MLPClassifier its labels)."""
+    X = Ragged(np.zeros((6, 1)), [0, 2, 5, 6])
+    out = validate_tag_targets([["a", 1], [1, 2, "b"], [3]], X, name="Tagger")
+    assert [a.tolist() for a in out] == [["a", "1"], ["1", "2", "b"], [3]]
+    # NaN at the padded positions of a 2-D y is padding, not a label
+    rows = np.array([[1.0, 2.0, np.nan], [3.0, 4.0, 5.0], [6.0, np.nan, np.nan]])
+    out = validate_tag_targets(rows, X, name="Tagger")
+    assert [a.tolist() for a in out] == [[1, 2], [3, 4, 5], [6]]
 
 
 def test_encode_tags():
