@@ -70,6 +70,7 @@ from .preprocessing import SequenceScaler, Tokenizer, WordShapes, sliding_window
 
 __all__ = [
     "TaskResult",
+    "bootstrap_se",
     "format_table",
     "main",
     "most_frequent_tag_baseline",
@@ -109,6 +110,10 @@ class TaskResult:
         ``"rnn"``: the fitted skrnn estimator (for its training curves).
     extra : dict
         Task-specific data for the plots and the report.
+    difference_se : float or None
+        Standard error of ``score - baseline`` over the test set (bootstrap
+        over test units, see :func:`bootstrap_se`); a difference within two
+        standard errors is reported as a tie.
     """
 
     task: str
@@ -123,6 +128,46 @@ class TaskResult:
     digits: int = 4
     estimators: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
+    difference_se: float | None = None
+
+
+def bootstrap_se(statistic, *units, n_boot: int = 1000) -> float:
+    """Standard error of ``statistic(*units)`` by resampling the test units.
+
+    Parameters
+    ----------
+    statistic : callable
+        Takes the arrays in ``units`` (rows are test units: reviews, days,
+        sentences, words) and returns the difference of the two models' scores.
+    *units : ndarray
+        Per-unit values, one array per argument of ``statistic``, all of the
+        same length.
+    n_boot : int, default=1000
+        Resamples.
+
+    Returns
+    -------
+    float
+        The standard deviation of the statistic over resamples drawn with
+        replacement (rows of all arrays resampled together, so the comparison is
+        paired).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn.demo import bootstrap_se
+    >>> a = np.array([1, 1, 0, 1, 0, 1, 1, 0] * 25)
+    >>> b = np.array([1, 0, 0, 1, 0, 1, 1, 1] * 25)
+    >>> round(bootstrap_se(lambda a, b: a.mean() - b.mean(), a, b), 2)
+    0.03
+    """
+    rng = np.random.default_rng(SEED)
+    n = len(units[0])
+    values = [
+        statistic(*(u[idx] for u in units))
+        for idx in (rng.integers(0, n, n) for _ in range(n_boot))
+    ]
+    return float(np.std(values))
 
 
 # ----------------------------------------------------------------------------
@@ -188,17 +233,22 @@ def run_sentiment(*, quick: bool = False) -> TaskResult:
         cv=5,
     )
     baseline_seconds = _timed_fit(baseline, X_train, y_train)
+    rnn_hits = rnn.predict(X_test) == np.asarray(y_test)
+    base_hits = baseline.predict(X_test) == np.asarray(y_test)
     return TaskResult(
         task="sentiment",
         model="Tokenizer -> LSTM",
         metric="accuracy",
-        score=rnn.score(X_test, y_test),
+        score=float(rnn_hits.mean()),
         baseline_name="TF-IDF 1-2 grams + LogReg",
-        baseline=baseline.score(X_test, y_test),
+        baseline=float(base_hits.mean()),
         fit_seconds=rnn_seconds,
         baseline_seconds=baseline_seconds,
         estimators={"rnn": rnn[-1]},
         extra={"n_train": len(X_train), "n_test": len(X_test)},
+        difference_se=bootstrap_se(
+            lambda a, b: a.mean() - b.mean(), rnn_hits, base_hits
+        ),
     )
 
 
@@ -266,6 +316,11 @@ def run_stocks(*, quick: bool = False) -> TaskResult:
         baseline_seconds=baseline_seconds,
         higher_is_better=False,
         digits=5,  # the two are close
+        difference_se=bootstrap_se(
+            lambda a, b: _rmse(a, 0) - _rmse(b, 0),
+            tomorrow[test] - forecast,
+            tomorrow[test] - persistence,
+        ),
         estimators={"rnn": rnn.regressor_[-1]},
         extra={
             "dates": dates[WINDOW + 1 : WINDOW + 1 + len(y)][test],
@@ -357,23 +412,40 @@ def run_pos(*, quick: bool = False) -> TaskResult:
     start = time.perf_counter()
     baseline_pred = most_frequent_tag_baseline(X_train, y_train, X_test)
     baseline_seconds = time.perf_counter() - start
+    rnn_pred = rnn.predict(X_test)
     return TaskResult(
         task="POS tagging",
         model="WordShapes -> BiLSTM",
         metric="token accuracy",
-        score=flat_accuracy_score(y_test, rnn.predict(X_test)),
+        score=flat_accuracy_score(y_test, rnn_pred),
         baseline_name="most frequent tag",
         baseline=flat_accuracy_score(y_test, baseline_pred),
         fit_seconds=rnn_seconds,
         baseline_seconds=baseline_seconds,
         estimators={"rnn": rnn[-1]},
         extra={"n_train": len(X_train), "n_test": len(X_test)},
+        difference_se=_token_accuracy_se(y_test, rnn_pred, baseline_pred),
     )
 
 
 # ----------------------------------------------------------------------------
 # running, printing, plotting
 # ----------------------------------------------------------------------------
+
+
+def _token_accuracy_se(y_true, pred_a, pred_b) -> float:
+    """Bootstrap standard error of a difference of token accuracies, resampling
+    whole sentences (the tokens of a sentence are not independent)."""
+    n = np.array([len(t) for t in y_true], dtype=float)
+    hits_a = np.array(
+        [np.sum(np.asarray(p) == t) for p, t in zip(pred_a, y_true, strict=True)]
+    )
+    hits_b = np.array(
+        [np.sum(np.asarray(p) == t) for p, t in zip(pred_b, y_true, strict=True)]
+    )
+    return bootstrap_se(
+        lambda a, b, n: (a.sum() - b.sum()) / n.sum(), hits_a, hits_b, n
+    )
 
 
 def _timed_fit(estimator, X, y) -> float:
@@ -435,12 +507,20 @@ def format_table(results: list[TaskResult]) -> str:
 
 
 def _verdict(r: TaskResult) -> str:
-    """One sentence: which model is better, and by how much (relative)."""
+    """One sentence: which model is better and by how much (relative), or a tie
+    when the difference is within two standard errors of the test set's noise."""
     gain = (r.score - r.baseline) / abs(r.baseline) * 100
     if not r.higher_is_better:
         gain = -gain
     if gain == 0:
         return f"{r.task}: the RNN and the baseline score the same."
+    difference = abs(r.score - r.baseline)
+    if r.difference_se is not None and difference < 2 * r.difference_se:
+        return (
+            f"{r.task}: a tie: the difference, {difference:.{r.digits}f}, is "
+            f"within the noise of the test set (2 standard errors = "
+            f"{2 * r.difference_se:.{r.digits}f})."
+        )
     who = "the RNN" if gain > 0 else "the baseline"
     return f"{r.task}: {who} is better by {abs(gain):.2g}% (relative)."
 

@@ -184,3 +184,22 @@ def test_demo_writes_plots(tmp_path, capsys):
     for name in written:
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert str(out) in capsys.readouterr().out
+
+
+def test_demo_calls_a_difference_within_the_noise_a_tie():
+    from skrnn.demo import TaskResult, _verdict
+
+    row = dict(
+        task="stocks",
+        model="m",
+        metric="RMSE",
+        baseline_name="persistence",
+        fit_seconds=0.0,
+        baseline_seconds=0.0,
+        higher_is_better=False,
+        digits=5,
+    )
+    close = TaskResult(score=1.08483, baseline=1.08522, difference_se=0.004, **row)
+    assert "tie" in _verdict(close) and "better" not in _verdict(close)
+    clear = TaskResult(score=1.0, baseline=1.08522, difference_se=0.004, **row)
+    assert "the RNN is better" in _verdict(clear)
