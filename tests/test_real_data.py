@@ -79,11 +79,13 @@ def test_classifier_movie_reviews_accuracy():
             min_frequency=2,
             learning_rate_init=0.003,
             max_iter=4,
+            early_stopping=False,
             dtype="float32",
             random_state=0,
         ),
     ).fit(X_train, y_train)
-    # measured 0.731 (seeds 0-5: 0.700-0.739); a coin flip scores 0.5
+    # measured 0.702 (seeds 0-5 before lazy embedding updates: 0.700-0.739); a
+    # coin flip scores 0.5
     assert model.score(X_test, y_test) >= 0.68
 
 
