@@ -100,6 +100,7 @@ def test_tagger_brown_pos_token_accuracy():
             bidirectional=True,
             learning_rate_init=0.005,
             max_iter=8,
+            early_stopping=False,
             dtype="float32",
             random_state=0,
         ),
