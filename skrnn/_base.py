@@ -115,6 +115,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         "char_embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "char_hidden_size": [Interval(Integral, 1, None, closed="left"), None],
         "word_dropout": [Interval(Real, 0, None, closed="left")],
+        "embedding_init": [dict, None],
         "min_frequency": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "solver": [StrOptions({"adam", "sgd"})],
@@ -199,6 +200,32 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         return small_step(
             min(self.batch_size, self._training_size(data)), *self._step_shape()
         )
+
+    #: The parameter that ``embedding_init`` fills (the input tokens' table).
+    _embedding_key = "embedding.weight"
+
+    def _apply_embedding_init(self) -> None:
+        """Start the rows of the tokens ``embedding_init`` knows from its vectors."""
+        vectors = getattr(self, "embedding_init", None)
+        if vectors is None:
+            return
+        if self._vocabulary is None:
+            raise ValueError(
+                "embedding_init gives vectors of tokens, but X holds numeric "
+                "sequences; it applies to token and character input."
+            )
+        table = self.coefs_[self._embedding_key]
+        for token, row in self._vocabulary.index.items():
+            if token in vectors:
+                vector = np.asarray(vectors[token], dtype=np.float64).ravel()
+                if vector.shape != (table.shape[1],):
+                    raise ValueError(
+                        f"embedding_init[{token!r}] has {vector.size} values but "
+                        f"embedding_dim is {table.shape[1]}."
+                    )
+                if not np.isfinite(vector).all():
+                    raise ValueError(f"embedding_init[{token!r}] is not finite.")
+                table[row] = vector
 
     def _drop_words(self, ids):
         """Word dropout (Kiperwasser & Goldberg, 2016): each training token is
@@ -324,6 +351,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         self._rng = np.random.default_rng(seed)
         self._model = self._build()
         self.coefs_ = self._model.init_params(self._rng)
+        self._apply_embedding_init()
         self._structure = {
             name: getattr(self, name)
             for name in self._structure_params
@@ -562,6 +590,11 @@ PARAMETERS_DOC = """cell : {"rnn", "lstm", "gru"}, default="lstm"
         a vector from its spelling. None uses the word embedding alone.
     char_embedding_dim : int, default=16
         Width of the character embedding of ``char_hidden_size``.
+    embedding_init : dict or None, default=None
+        Pretrained token vectors, ``{token: vector of embedding_dim values}``:
+        the embedding rows of the tokens of the fit's vocabulary found in it
+        start from these vectors (and train on); the other rows start at
+        random. Token and character input only.
     word_dropout : float, default=0.0
         Word dropout for token and character input: in training, a token is
         replaced by the unknown token with probability ``word_dropout /

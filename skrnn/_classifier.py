@@ -98,6 +98,7 @@ class RNNClassifier(ClassifierMixin, ManyToOneRNN):
         embedding_dim=32,
         char_hidden_size=None,
         char_embedding_dim=16,
+        embedding_init=None,
         pooling="last",
         min_frequency=1,
         dropout=0.0,

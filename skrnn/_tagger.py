@@ -93,6 +93,7 @@ class RNNSequenceTagger(SupervisedRNN):
         embedding_dim=32,
         char_hidden_size=None,
         char_embedding_dim=16,
+        embedding_init=None,
         min_frequency=1,
         dropout=0.0,
         word_dropout=0.0,

@@ -263,3 +263,32 @@ def test_char_aware_needs_token_lists():
         RNNClassifier(char_hidden_size=4).fit(["abc", "de"], [0, 1])
     with pytest.raises(ValueError, match="needs token sequences"):
         RNNClassifier(char_hidden_size=4).fit(np.ones((2, 3)), [0, 1])
+
+
+def test_embedding_init_starts_the_known_rows_from_the_given_vectors():
+    X = [["good", "film"], ["bad", "plot"], ["good", "plot"], ["odd", "film"]] * 3
+    y = [1, 0, 1, 0] * 3
+    vectors = {"good": np.full(4, 0.5), "bad": -np.ones(4), "absent": np.ones(4)}
+    clf = RNNClassifier(
+        hidden_size=3,
+        embedding_dim=4,
+        embedding_init=vectors,
+        solver="sgd",
+        learning_rate_init=1e-12,
+        momentum=0.0,
+        alpha=0.0,
+        max_iter=1,
+        random_state=0,
+    ).fit(X, y)
+    E = clf.coefs_["embedding.weight"]
+    assert_allclose(E[clf.vocabulary_["good"]], 0.5, atol=1e-9)
+    assert_allclose(E[clf.vocabulary_["bad"]], -1.0, atol=1e-9)
+    other = RNNClassifier(hidden_size=3, embedding_dim=4, max_iter=1, random_state=0)
+    other.fit(X, y)
+    assert not np.allclose(
+        other.coefs_["embedding.weight"][clf.vocabulary_["good"]], 0.5
+    )
+    with pytest.raises(ValueError, match=r"embedding_init\['good'\] has 3 values"):
+        RNNClassifier(embedding_dim=4, embedding_init={"good": np.ones(3)}).fit(X, y)
+    with pytest.raises(ValueError, match="numeric sequences"):
+        RNNClassifier(embedding_init={"a": [1.0]}).fit(np.ones((4, 3)), [0, 1, 0, 1])
