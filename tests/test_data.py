@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skrnn._input import SequenceInputMixin
 from skrnn._ragged import Ragged, make_batches, prediction_batches, unpad
 from skrnn._targets import encode_tags, validate_tag_targets
+from skrnn._vocabulary import END, UNKNOWN, Tokens, Vocabulary
 
 pd = pytest.importorskip("pandas")
 
@@ -237,6 +238,20 @@ def test_tokens_form_vocabulary_and_min_frequency():
     assert_array_equal(r.data, [1, 0, 5])
     with pytest.raises(ValueError, match="min_frequency=5"):
         validate_sequences(Est(min_frequency=5), X, reset=True, dtype=float)
+
+
+def test_tokens_spelled_like_reserved_symbols_are_those_symbols():
+    # a corpus that already marks rare words "<unk>" (Penn Treebank style) or
+    # sentence ends "<eos>": the token is the reserved symbol, not a new id
+    tokens = Tokens(np.array([0, 3, 5]), None, ["a", "<unk>", "b", "<eos>", "a"])
+    vocab = Vocabulary.fit(tokens, specials=(UNKNOWN, END))
+    assert vocab.symbols == ["<unk>", "<eos>", "a", "b"]
+    assert_array_equal(vocab.encode(tokens).data, [2, 0, 3, 1, 2])
+    assert_array_equal(vocab.encode_sequence(["<eos>", "c", "<unk>"]), [1, 0, 0])
+    # with only the unknown symbol reserved, "<eos>" is an ordinary token
+    vocab = Vocabulary.fit(tokens)
+    assert vocab.symbols == ["<unk>", "a", "<eos>", "b"]
+    assert_array_equal(vocab.encode(tokens).data, [1, 0, 3, 2, 1])
 
 
 def test_string_arrays_are_categorical():
