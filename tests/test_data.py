@@ -466,6 +466,18 @@ def test_predict_kind_must_match(fit_X, X, match):
         validate_sequences(est, X, reset=False, dtype=float)
 
 
+@pytest.mark.parametrize(
+    "X", [np.ones((2, 3)), [[1.0, 2.0], [3.0]], np.ones((2, 3, 1)), [np.ones(3)]]
+)
+def test_text_only_input_refuses_numbers(X):
+    est = Est()
+    with pytest.raises(ValueError, match="Est works on text: X must be a list of"):
+        est._validate_input(X, reset=True, dtype=float, numeric=False)
+    assert not hasattr(est, "_input")
+    r, checked = est._validate_input(["ab"], reset=True, dtype=float, numeric=False)
+    assert checked.kind == "chars"
+
+
 # --------------------------------------------------------------------------
 # scikit-learn's estimator checks, on a tiny estimator built on the 2-D path
 # --------------------------------------------------------------------------
