@@ -11,7 +11,6 @@ import numpy as np
 from scipy.special import log_softmax, softmax
 from sklearn.base import DensityMixin, _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import PARAMETERS_DOC, BaseRNN, BatchResult, set_params_of_init
@@ -216,12 +215,7 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
     _input_specials = (UNKNOWN, END)
 
     _parameter_constraints: dict = {
-        **{
-            k: v
-            for k, v in BaseRNN._parameter_constraints.items()
-            if k != "bidirectional"
-        },
-        "bptt_steps": [Interval(Integral, 1, None, closed="left"), None],
+        k: v for k, v in BaseRNN._parameter_constraints.items() if k != "bidirectional"
     }
 
     _structure_params = (
@@ -370,14 +364,19 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
             )
         return docs.take(np.arange(n - n_val)), docs.take(np.arange(n - n_val, n))
 
-    def _window(self, n_positions: int) -> int:
-        return n_positions if self.bptt_steps is None else self.bptt_steps
+    def _layout(self, n_positions: int) -> tuple[int, int]:
+        """Parallel streams and window length for a stream of ``n_positions``
+        predictions (``bptt_steps=None``: each stream is one window)."""
+        if self.bptt_steps is None:
+            S = min(self.batch_size, n_positions)
+            return S, -(-n_positions // S)
+        k = self.bptt_steps
+        return n_parallel_streams(n_positions, self.batch_size, k), k
 
     def _train_batches(self, docs: Ragged) -> list:
         order = self._rng.permutation(len(docs)) if self.shuffle else None
         stream = document_stream(docs, END_ID, order)
-        k = self._window(len(stream) - 1)
-        S = n_parallel_streams(len(stream) - 1, self.batch_size, k)
+        S, k = self._layout(len(stream) - 1)
         inputs, targets, lengths = parallel_streams(stream, S)
         epoch = _Epoch(inputs, targets, lengths, self._model.zero_state(S))
         # cross-entropy (nats) and tokens of the epoch, for the verbose line
@@ -411,8 +410,7 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
         return self._mean_log_likelihood(docs)
 
     def _small_steps(self, docs: Ragged) -> bool:
-        n_positions = int(docs.lengths.sum() + len(docs))
-        S = n_parallel_streams(n_positions, self.batch_size, self._window(n_positions))
+        S, _ = self._layout(int(docs.lengths.sum() + len(docs)))
         H = self._model.hidden_size
         return S * H * N_GATES[self._model.cell] * H <= SMALL_STEP
 

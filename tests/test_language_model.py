@@ -122,6 +122,16 @@ def test_number_of_streams_leaves_each_a_full_window():
     assert n_parallel_streams(100, 32, 1) == 32
 
 
+def test_without_truncation_each_stream_is_one_window():
+    docs = ["abcdefg", "hij", "kl"] * 3  # 45 positions
+    lm = _small(bptt_steps=None, batch_size=4, max_iter=1).fit(docs)
+    batches = lm._train_batches(lm._documents(docs, reset=False))
+    assert len(batches) == 1
+    epoch, start, stop = batches[0]
+    assert epoch.lengths.tolist() == [12, 11, 11, 11]
+    assert (start, stop) == (0, 12)
+
+
 def test_with_marker_frames_each_document():
     docs = Ragged(np.array([5, 6, 7, 8]), [0, 3, 4])
     inputs, targets = with_marker(docs, 1)
