@@ -150,6 +150,11 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         """Whether the per-step work is small enough for one BLAS thread."""
         return True
 
+    def _early_stopping_on(self, data) -> bool:
+        """Whether this fit holds out data for early stopping (an estimator
+        may resolve an ``early_stopping="auto"`` from the data)."""
+        return bool(self.early_stopping)
+
     def _epoch_details(self) -> str:
         """Extra text for the ``verbose`` line of the epoch just run (a language
         model adds bits per character or perplexity); empty by default."""
@@ -277,7 +282,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
             self._initialize()
         else:
             self._continue_training()
-        early = self.early_stopping and not incremental
+        early = self._early_stopping_on(data) and not incremental
         if first_call or not incremental:
             self._reset_stopping(early)
         if early:
