@@ -393,7 +393,7 @@ def test_hamlet_slice_beats_the_unigram_entropy():
     total = sum(counts.values()) + len(counts) + 1
     unigram = -np.mean([math.log2((counts.get(c, 0) + 1) / total) for c in test + "\0"])
     lm = RNNLanguageModel(
-        hidden_size=64, learning_rate_init=0.01, max_iter=6, random_state=0
+        hidden_size=64, max_iter=6, early_stopping=False, random_state=0
     )
     with threadpool_limits(1, user_api="blas"):
         lm.fit([train])
@@ -465,8 +465,14 @@ def test_low_temperature_follows_the_argmax(small_char_model):
         if nxt == "<eos>":
             break
         greedy += nxt
-    for temperature in [1e-3, 1e-8]:
+    # this model's two likeliest first characters differ by 1e-6 in probability
+    # (5e-5 in logits): only a temperature far below that difference decides
+    for temperature in [1e-9, 1e-12]:
         assert lm.sample(3, max_length=30, temperature=temperature) == [greedy] * 3
+    assert (
+        lm.sample(20, max_length=1, temperature=1e-3, random_state=0)
+        != [greedy[:1]] * 20
+    )
 
 
 def test_sampling_follows_the_model_and_never_emits_unknown():
@@ -514,6 +520,18 @@ def test_early_stopping_on_one_document_holds_out_its_last_tokens():
     assert_allclose(lm.score([text[-18:]]), lm.best_validation_score_, rtol=1e-12)
     with pytest.raises(ValueError, match="too short"):
         _small(early_stopping=True, validation_fraction=0.5).fit(["a"])
+
+
+def test_early_stopping_auto_holds_out_from_long_texts_only():
+    short = _small(max_iter=1).fit(["ab" * 5000])  # 10,000 tokens
+    assert short.validation_scores_ is None
+    long = _small(max_iter=1).fit(["ab" * 5000, "a"])  # 10,001
+    assert len(long.validation_scores_) == 1
+    assert _small(early_stopping=True, max_iter=1).fit(DOCS).validation_scores_
+    with pytest.raises(ValueError, match="early_stopping"):
+        _small(early_stopping="yes").fit(DOCS)
+    # partial_fit never holds data out
+    assert _small().partial_fit(["ab" * 6000]).validation_scores_ is None
 
 
 def test_verbose_prints_bits_per_character_or_perplexity(capsys):
