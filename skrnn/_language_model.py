@@ -74,14 +74,15 @@ _OWN_PARAMETERS = {
         tokens). Each training step reads one window of every stream.""",
     "early_stopping": """early_stopping : bool or "auto", default="auto"
         Hold out the last ``validation_fraction`` of the documents (of the
-        tokens, when ``X`` is a single document), stop when their mean
+        tokens, when ``X`` has fewer than ``1 / validation_fraction``
+        documents, such as one long text), stop when their mean
         log-likelihood per token stops improving and restore the best
         weights. ``"auto"`` turns it on when the training text has more than
         10,000 tokens: a language model overfits long before its training
         loss stops falling.""",
     "validation_fraction": """validation_fraction : float, default=0.1
-        Share of the documents (or of a single document's tokens) held out for
-        early stopping.""",
+        Share of the documents (or of the tokens, for fewer than
+        ``1 / validation_fraction`` documents) held out for early stopping.""",
     "bptt_steps": """bptt_steps : int or None, default=64
         Length of the training windows of truncated back-propagation through
         time: the state is carried from window to window, its gradient is not.
@@ -359,29 +360,32 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
         return bool(self.early_stopping)
 
     def _split_validation(self, docs: Ragged):
-        n = len(docs)
-        frac = self.validation_fraction
-        if n == 1:
-            # one document: its last tokens, read as a document of their own
-            L = int(docs.lengths[0])
-            n_val = int(np.ceil(frac * L))
-            if L - n_val < 1 or n_val < 1:
+        n, frac = len(docs), self.validation_fraction
+        if n * frac >= 1:
+            # the last documents: whole documents, validation_fraction of them
+            n_val = int(np.ceil(frac * n))
+            if n - n_val < 1:
                 raise ValueError(
-                    f"The one document of {L} tokens is too short to hold out "
-                    f"validation_fraction={frac} of it."
+                    f"validation_fraction={frac} of {n} documents leaves none "
+                    "to train on. Lower validation_fraction."
                 )
-            cut = L - n_val
-            return (
-                Ragged(docs.data[:cut], [0, cut]),
-                Ragged(docs.data[cut:], [0, n_val]),
-            )
-        n_val = int(np.ceil(frac * n))
-        if n - n_val < 1:
+            return docs.take(np.arange(n - n_val)), docs.take(np.arange(n - n_val, n))
+        # fewer documents than 1 / validation_fraction (one long text, a few
+        # books): one document would be too much, so hold out the last tokens,
+        # cutting the document they start in; its tail is a document of its own
+        total = int(docs.lengths.sum())
+        n_val = int(np.ceil(frac * total))
+        if total - n_val < 1:
             raise ValueError(
-                f"validation_fraction={frac} of {n} documents leaves none to "
-                "train on. Lower validation_fraction or pass more documents."
+                f"The {total} tokens of X are too few to hold out "
+                f"validation_fraction={frac} of them."
             )
-        return docs.take(np.arange(n - n_val)), docs.take(np.arange(n - n_val, n))
+        cut = total - n_val
+        offsets = docs.offsets
+        k = int(np.searchsorted(offsets, cut, side="right")) - 1
+        head = offsets[: k + 1].tolist() + ([cut] if cut > offsets[k] else [])
+        tail = [0] + (offsets[k + 1 :] - cut).tolist()
+        return Ragged(docs.data[:cut], head), Ragged(docs.data[cut:], tail)
 
     def _layout(self, n_positions: int) -> tuple[int, int]:
         """Parallel streams and window length for a stream of ``n_positions``

@@ -518,8 +518,26 @@ def test_early_stopping_on_one_document_holds_out_its_last_tokens():
     text = "abcabd" * 30
     lm = _small(early_stopping=True, max_iter=3, n_iter_no_change=100).fit([text])
     assert_allclose(lm.score([text[-18:]]), lm.best_validation_score_, rtol=1e-12)
-    with pytest.raises(ValueError, match="too short"):
+    with pytest.raises(ValueError, match="too few"):
         _small(early_stopping=True, validation_fraction=0.5).fit(["a"])
+
+
+def test_early_stopping_on_few_documents_holds_out_the_last_tokens():
+    # two texts of 100 tokens: not the whole second one, but its last 20 tokens
+    docs = ["ab" * 50, "cd" * 50]
+    lm = _small(early_stopping=True, max_iter=3, n_iter_no_change=100)
+    train, val = lm.fit(docs)._split_validation(lm._documents(docs, reset=False))
+    assert train.lengths.tolist() == [100, 80]
+    assert val.lengths.tolist() == [20]
+    assert_allclose(lm.score(["cd" * 10]), lm.best_validation_score_, rtol=1e-12)
+    # the cut at a document boundary leaves both documents whole
+    docs = ["ab" * 45, "c" * 10]
+    train, val = lm._split_validation(lm._documents(docs, reset=False))
+    assert train.lengths.tolist() == [90] and val.lengths.tolist() == [10]
+    # with as many documents as 1 / validation_fraction, whole documents
+    docs = [f"doc{i}" for i in range(10)]
+    train, val = lm._split_validation(lm._documents(docs, reset=False))
+    assert len(train) == 9 and val.lengths.tolist() == [4]
 
 
 def test_early_stopping_auto_holds_out_from_long_texts_only():
