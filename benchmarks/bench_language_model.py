@@ -27,7 +27,7 @@ one epoch, as a user calls it; PyTorch: the loop; evaluation not included):
 the median epoch of each, the ratio of each pair of epochs run one after the
 other (min / median / max) and the ratio of the totals.
 
-Run from the repository root (about 15 minutes on 2 cores)::
+Run from the repository root (about 6 minutes on 2 busy cores)::
 
     python benchmarks/bench_language_model.py
     python benchmarks/bench_language_model.py --hidden 128 --epochs 2   # quick

@@ -9,8 +9,9 @@ temperatures.
 
 The whole play is one document. With ``early_stopping=True`` and a single
 document, the model holds out the last ``validation_fraction`` of its
-characters (the last 10%, most of Act V) and scores them after every epoch,
-reading them from the zero state as a document of their own.
+characters (the last 10%: most of the play's last scene) and scores them after
+every epoch, reading them from the zero state as a document of their own; at
+the end it keeps the weights of the best epoch.
 """
 
 # %%
