@@ -256,6 +256,16 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         """The size ``early_stopping="auto"`` compares with its threshold."""
         return len(data)
 
+    def _early_stopping_on(self, data) -> bool:
+        """Whether this fit holds out data for early stopping (an estimator
+        may resolve an ``early_stopping="auto"`` from the data)."""
+        return bool(self.early_stopping)
+
+    def _epoch_details(self) -> str:
+        """Extra text for the ``verbose`` line of the epoch just run (a language
+        model adds bits per character or perplexity); empty by default."""
+        return ""
+
     def _after_structure_change(self) -> None:
         """Update the model with training settings changed since the last call
         (such as ``dropout``) before a warm start or a ``partial_fit``."""
@@ -544,6 +554,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         line = f"Epoch {self.n_iter_}: loss = {self.loss_:.6f}"
         if self.validation_scores_:
             line += f", validation score = {self.validation_scores_[-1]:.6f}"
+        line += self._epoch_details()
         line += f" ({seconds:.2f}s)"
         print(line)
 

@@ -654,6 +654,7 @@ def check_sequences(
     fitted: InputRecord | None = None,
     estimator=None,
     categorical: bool = True,
+    numeric: bool = True,
 ) -> CheckedInput:
     """Validate ``X`` in any of the five input forms.
 
@@ -676,6 +677,9 @@ def check_sequences(
         checks and messages; the estimator is not modified).
     categorical : bool, default=True
         Whether strings and token sequences are accepted.
+    numeric : bool, default=True
+        Whether numeric sequences are accepted (a language model reads text
+        only).
 
     Returns
     -------
@@ -702,6 +706,11 @@ def check_sequences(
     if not categorical and kind != "numeric":
         raise ValueError(
             f"{name} works on numeric sequences, but X holds {_KIND_NOUNS[kind]}."
+        )
+    if not numeric and kind == "numeric":
+        raise ValueError(
+            f"{name} works on text: X must be a list of str (characters) or a "
+            "list of token lists (lists of str), but X holds numeric data."
         )
     if fitted is not None and kind != fitted.kind:
         raise ValueError(
@@ -767,7 +776,9 @@ class SequenceInputMixin:
     #: Reserved symbols of the input vocabulary (the unknown token has id 0).
     _input_specials: tuple = (UNKNOWN,)
 
-    def _validate_input(self, X, *, reset: bool, dtype, categorical: bool = True):
+    def _validate_input(
+        self, X, *, reset: bool, dtype, categorical: bool = True, numeric: bool = True
+    ):
         """Validate ``X``; return it as a Ragged (floats or ids) and the check."""
         name = type(self).__name__
         if not reset and getattr(self, "_input", None) is None:
@@ -782,6 +793,7 @@ class SequenceInputMixin:
             fitted=None if reset else self._input,
             estimator=None if reset else self,
             categorical=categorical,
+            numeric=numeric,
         )
         vocabulary = chars = None
         char_aware = getattr(self, "char_hidden_size", None) is not None

@@ -100,6 +100,17 @@ def masked_loss(kind: str, out, targets, lengths, weights=None, norm=None):
         Zero at padded steps.
     """
     mask = step_mask(lengths, out.shape[0])
+    if mask.all():
+        # no padding (most windows of a language model): the same rows in the
+        # same order as out[mask], without the copies (1.4 ms instead of 3.5
+        # for a 64 x 32 x 68 window)
+        w = None
+        if weights is not None:
+            w = np.broadcast_to(weights[None, :], mask.shape).reshape(-1)
+        flat_out = out.reshape((-1,) + out.shape[2:])
+        flat_targets = targets.reshape((-1,) + targets.shape[2:])
+        loss, d = LOSSES[kind](flat_out, flat_targets, w, norm)
+        return loss, d.reshape(out.shape)
     w = None
     if weights is not None:
         w = weights if weights.ndim == 2 else weights[None, :]

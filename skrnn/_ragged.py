@@ -5,6 +5,11 @@ it pads any subset of them into the time-major ``(T, B, ...)`` batches the
 recurrent core eats, and :func:`unpad` turns per-step results back into one array
 per sequence. :func:`make_batches` and :func:`prediction_batches` choose which
 sequences go together (grouped by length, so little padding is computed).
+
+For language models, :func:`with_marker` frames each document of token ids by a
+marker (inputs start with it, targets end with it), :func:`document_stream`
+joins documents into one stream of ids and :func:`parallel_streams` cuts that
+stream into contiguous streams trained side by side.
 """
 
 from __future__ import annotations
@@ -16,10 +21,14 @@ __all__ = [
     "Ragged",
     "TokenBatch",
     "TokenRagged",
+    "document_stream",
     "locate",
     "make_batches",
+    "n_parallel_streams",
+    "parallel_streams",
     "prediction_batches",
     "unpad",
+    "with_marker",
 ]
 
 
@@ -436,3 +445,130 @@ def prediction_batches(lengths, batch_size: int = 1024) -> list[np.ndarray]:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}.")
     order = _by_length(np.arange(n), lengths)
     return np.split(order, range(batch_size, n, batch_size))
+
+
+# ----------------------------------------------------------------------------
+# streams of token ids (language models)
+# ----------------------------------------------------------------------------
+
+
+def with_marker(docs: Ragged, marker: int) -> tuple[Ragged, Ragged]:
+    """Each document's inputs (the marker, then its ids) and targets (its ids,
+    then the marker): a document of ``n`` ids has ``n + 1`` of each.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._ragged import Ragged, with_marker
+    >>> inputs, targets = with_marker(Ragged(np.array([5, 6, 7]), [0, 2, 3]), 1)
+    >>> [s.tolist() for s in inputs.to_list()], [s.tolist() for s in targets.to_list()]
+    ([[1, 5, 6], [1, 7]], [[5, 6, 1], [7, 1]])
+    """
+    lengths = docs.lengths + 1
+    offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    inputs = np.full(offsets[-1], marker, dtype=docs.data.dtype)
+    targets = inputs.copy()
+    # the i-th document's ids move right by i + 1 (inputs) or by i (targets)
+    shift = np.repeat(np.arange(len(docs)), docs.lengths)
+    rows = np.arange(len(docs.data)) + shift
+    inputs[rows + 1] = docs.data
+    targets[rows] = docs.data
+    return Ragged(inputs, offsets), Ragged(targets, offsets)
+
+
+def document_stream(docs: Ragged, separator: int, order=None) -> np.ndarray:
+    """Documents joined into one stream of ids, each closed by ``separator``.
+
+    The stream also opens with ``separator``, so that every document is read
+    after one: ``[sep, d_1..., sep, d_2..., sep]``.
+
+    Parameters
+    ----------
+    docs : Ragged of int
+        Token ids, one sequence per document.
+    separator : int
+        The id of the end marker.
+    order : array-like of int, default=None
+        The order of the documents in the stream (None: as given).
+
+    Returns
+    -------
+    ndarray of int of shape (1 + sum(len(d) + 1),)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._ragged import Ragged, document_stream
+    >>> docs = Ragged(np.array([5, 6, 7]), [0, 2, 3])
+    >>> document_stream(docs, 1)
+    array([1, 5, 6, 1, 7, 1])
+    >>> document_stream(docs, 1, order=[1, 0])
+    array([1, 7, 1, 5, 6, 1])
+    """
+    if order is not None:
+        docs = docs.take(order)
+    inputs, _ = with_marker(docs, separator)
+    return np.append(inputs.data, separator)
+
+
+def n_parallel_streams(n_positions: int, batch_size: int, window: int) -> int:
+    """How many parallel streams a stream of ``n_positions`` predictions is cut
+    into: ``batch_size``, but no more than leave every stream one full
+    ``window`` (and at least one stream).
+
+    Examples
+    --------
+    >>> from skrnn._ragged import n_parallel_streams
+    >>> n_parallel_streams(175_000, 32, 64), n_parallel_streams(6, 32, 64)
+    (32, 1)
+    """
+    return int(max(1, min(batch_size, n_positions // window)))
+
+
+def parallel_streams(stream: np.ndarray, n_streams: int):
+    """Cut a stream of ids into contiguous parallel streams, time-major.
+
+    The ``len(stream) - 1`` positions (each input ``stream[i]`` predicts
+    ``stream[i + 1]``) are split into ``n_streams`` contiguous pieces whose
+    lengths differ by at most one (the first ones are the longer); no position
+    is dropped.
+
+    Returns
+    -------
+    inputs, targets : ndarray of int of shape (L, n_streams)
+        Column ``s`` is stream ``s``; 0 past a stream's end.
+    lengths : ndarray of int64 of shape (n_streams,)
+        Real positions of each stream, in decreasing order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._ragged import parallel_streams
+    >>> inputs, targets, lengths = parallel_streams(np.arange(1, 9), 3)
+    >>> inputs
+    array([[1, 4, 6],
+           [2, 5, 7],
+           [3, 0, 0]])
+    >>> targets
+    array([[2, 5, 7],
+           [3, 6, 8],
+           [4, 0, 0]])
+    >>> lengths
+    array([3, 2, 2])
+    """
+    n_positions = len(stream) - 1
+    if not 1 <= n_streams <= n_positions:
+        raise ValueError(
+            f"n_streams={n_streams} must be between 1 and the number of "
+            f"positions, {n_positions}."
+        )
+    lengths = np.full(n_streams, n_positions // n_streams, dtype=np.int64)
+    lengths[: n_positions % n_streams] += 1
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    steps = np.arange(lengths[0])[:, None]
+    real = steps < lengths[None, :]
+    where = np.where(real, starts[None, :] + steps, 0)
+    inputs = np.where(real, stream[where], 0)
+    targets = np.where(real, stream[where + 1], 0)
+    return inputs, targets, lengths

@@ -4,7 +4,10 @@ A :class:`Vocabulary` gives its reserved symbols (the unknown token first, then
 whatever markers a model needs: the end of a document, the start of a decoded
 sequence) the first ids, and the tokens kept from the training data the ids
 after them: by decreasing count, ties broken by the token's sort order. Tokens
-seen fewer than ``min_frequency`` times share the unknown id.
+seen fewer than ``min_frequency`` times share the unknown id. A token of the
+data that is spelled like a reserved symbol (a corpus that already marks unknown
+words with ``"<unk>"``, say) is that symbol: it gets the symbol's id and no id
+of its own.
 """
 
 from __future__ import annotations
@@ -71,6 +74,8 @@ class Vocabulary:
             self.counts = np.concatenate(
                 [np.zeros(start, dtype=np.int64), np.asarray(counts, dtype=np.int64)]
             )
+        # what encoding looks up: the tokens and the reserved symbols
+        self._ids = {sym: i for i, sym in enumerate(self.specials)} | self.index
 
     def __len__(self) -> int:
         return len(self.specials) + len(self.tokens)
@@ -97,7 +102,9 @@ class Vocabulary:
         min_frequency : int, default=1
         specials : tuple of str, default=("<unk>",)
         """
-        kept = [(tok, c) for tok, c in counts if c >= min_frequency]
+        kept = [
+            (tok, c) for tok, c in counts if c >= min_frequency and tok not in specials
+        ]
         if not kept:
             raise ValueError(
                 f"No token occurs at least min_frequency={min_frequency} times; "
@@ -118,17 +125,20 @@ class Vocabulary:
         return cls.from_counts(Counter(data.tokens).items(), min_frequency, specials)
 
     def encode(self, data: Tokens) -> Ragged:
-        """Ids of checked sequences; tokens outside the vocabulary get id 0."""
+        """Ids of checked sequences; tokens outside the vocabulary get id 0.
+
+        A token spelled like a reserved symbol gets that symbol's id.
+        """
         if data.is_chars:
             uniq, inverse = np.unique(data.codes, return_inverse=True)
             table = np.array(
-                [self.index.get(chr(u), 0) for u in uniq.tolist()], dtype=np.intp
+                [self._ids.get(chr(u), 0) for u in uniq.tolist()], dtype=np.intp
             )
             ids = table[inverse.reshape(-1)]
         else:
             tokens = data.tokens
             ids = np.fromiter(
-                map(self.index.get, tokens, repeat(0)),
+                map(self._ids.get, tokens, repeat(0)),
                 dtype=np.intp,
                 count=len(tokens),
             )
@@ -137,7 +147,7 @@ class Vocabulary:
     def encode_sequence(self, sequence) -> np.ndarray:
         """Ids of one sequence (a str or a list of tokens)."""
         return np.fromiter(
-            map(self.index.get, sequence, repeat(0)), dtype=np.intp, count=len(sequence)
+            map(self._ids.get, sequence, repeat(0)), dtype=np.intp, count=len(sequence)
         )
 
     def encode_types(self, data: Tokens, chars: Vocabulary) -> Ragged:

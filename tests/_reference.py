@@ -131,3 +131,112 @@ def truncated_reference(arch, params, X, lengths, weights, bptt_steps):
         for k, v in P.items()
     }
     return out.detach().numpy(), grads
+
+
+# ----------------------------------------------------------------------------
+# language model: PyTorch's word-language-model layout
+# ----------------------------------------------------------------------------
+
+
+class TorchLM(nn.Module):
+    """nn.Embedding -> nn.RNN/LSTM/GRU -> nn.Linear at every step (the layout of
+    PyTorch's word_language_model example, named as skrnn names it)."""
+
+    def __init__(self, cell, n_tokens, embedding_dim, hidden_size, num_layers=1):
+        super().__init__()
+        self.cell = cell
+        self.embedding = nn.Embedding(n_tokens, embedding_dim)
+        self.rnn = TORCH_RNN[cell](embedding_dim, hidden_size, num_layers=num_layers)
+        self.output = nn.Linear(hidden_size, n_tokens)
+
+    def forward(self, ids, state=None):
+        """ids: (T, B) long; returns logits (T, B, V) and the final state."""
+        top, state = self.rnn(self.embedding(ids), state)
+        return self.output(top), state
+
+
+def torch_lm(params, cell, num_layers=1):
+    """A TorchLM holding skrnn's ``coefs_`` (loaded through load_state_dict)."""
+    n_tokens, embedding_dim = params["embedding.weight"].shape
+    hidden_size = params["output.weight"].shape[1]
+    net = TorchLM(cell, n_tokens, embedding_dim, hidden_size, num_layers)
+    net = net.to(torch_dtype(params))
+    net.load_state_dict({k: torch.tensor(v) for k, v in params.items()})
+    return net
+
+
+def detach(state):
+    if isinstance(state, tuple):
+        return tuple(s.detach() for s in state)
+    return state.detach()
+
+
+def torch_lm_log_likelihood(net, ids, end_id, window=None):
+    """Total log-likelihood of one document of token ids, read after ``end_id``
+    and closed by it, from the zero state. With ``window``, the document is read
+    in pieces of that many steps with the state carried between them."""
+    inputs = torch.tensor([end_id, *ids])[:, None]
+    targets = torch.tensor([*ids, end_id])
+    window = window or len(inputs)
+    total, state = 0.0, None
+    with torch.no_grad():
+        for start in range(0, len(inputs), window):
+            logits, state = net(inputs[start : start + window], state)
+            logp = torch.log_softmax(logits[:, 0], dim=1)
+            picked = logp[torch.arange(len(logp)), targets[start : start + window]]
+            total += float(picked.sum())
+    return total
+
+
+def torch_lm_train(net, inputs, targets, lengths, window, n_steps, *, settings):
+    """Stateful truncated BPTT written in PyTorch: windows of ``window`` steps
+    over time-major ``(L, S)`` streams, the state carried (detached) from window
+    to window, mean cross-entropy over each window's real positions, L2 on the
+    weights (``alpha / streams read``), global-norm clipping, ``torch.optim.Adam``.
+
+    Returns the parameters after each step (dicts of numpy arrays).
+    """
+    opt = torch.optim.Adam(
+        net.parameters(),
+        lr=settings["learning_rate_init"],
+        betas=(settings["beta_1"], settings["beta_2"]),
+        eps=settings["epsilon"],
+    )
+    inputs, targets = torch.as_tensor(inputs), torch.as_tensor(targets)
+    lengths = torch.as_tensor(lengths)
+    state, after = None, []
+    for step in range(n_steps):
+        start = step * window
+        x, y = inputs[start : start + window], targets[start : start + window]
+        real = (torch.arange(start, start + len(x))[:, None] < lengths[None, :]).to(
+            net.output.weight.dtype
+        )
+        if state is not None:
+            state = detach(state)
+        logits, new_state = net(x, state)
+        # streams that end inside the window keep their state after their end
+        # (nothing reads it again here: the window is the epoch's last)
+        state = new_state
+        nll = nn.functional.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]), y.reshape(-1), reduction="none"
+        )
+        loss = (nll * real.reshape(-1)).sum() / real.sum()
+        n_read = int((real.sum(0) > 0).sum())
+        weights = [p for name, p in net.named_parameters() if "weight" in name]
+        loss = loss + 0.5 * settings["alpha"] / n_read * sum(
+            (w * w).sum() for w in weights
+        )
+        opt.zero_grad()
+        loss.backward()
+        # global-norm clipping to exactly max_norm (torch's clip_grad_norm_
+        # divides by norm + 1e-6, which moves the result by ~1e-9)
+        grads = [p.grad for p in net.parameters()]
+        norm = torch.sqrt(sum((g * g).sum() for g in grads))
+        if norm > settings["max_grad_norm"]:
+            for g in grads:
+                g.mul_(settings["max_grad_norm"] / norm)
+        opt.step()
+        after.append(
+            {k: v.detach().numpy().copy() for k, v in net.state_dict().items()}
+        )
+    return after

@@ -246,6 +246,34 @@ def test_loss_gradients_match_central_differences(name):
     assert_allclose(grad, num, rtol=1e-6, atol=1e-9)
 
 
+@pytest.mark.parametrize("name", ["softmax", "logistic", "squared"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_masked_loss_without_padding_is_the_masked_computation(name, weighted):
+    """The unpadded fast path gives the very same bits as selecting the steps."""
+    rng = np.random.default_rng(2)
+    T, B, C = 4, 3, 5
+    out = rng.standard_normal((T, B, C)).astype(np.float32)
+    if name == "softmax":
+        y = rng.integers(0, C, (T, B))
+    else:
+        y = rng.integers(0, 2, (T, B, C)).astype(np.float32)
+    w = rng.uniform(0.5, 2, B) if weighted else None
+    lengths = np.full(B, T)
+    loss, d = losses.masked_loss(name, out, y, lengths, w, norm=7.0)
+    mask = np.ones((T, B), dtype=bool)
+    w_rows = None if w is None else np.broadcast_to(w[None, :], (T, B))[mask]
+    loss_ref, d_ref = losses.LOSSES[name](out[mask], y[mask], w_rows, 7.0)
+    assert loss == loss_ref
+    np.testing.assert_array_equal(d, d_ref.reshape(T, B, C))
+    # and with padding, the padded steps get no gradient and no loss
+    lengths = np.array([4, 2, 1])
+    loss, d = losses.masked_loss(name, out, y, lengths, w, norm=7.0)
+    real = losses.step_mask(lengths, T)
+    assert np.all(d[~real] == 0)
+    w_rows = None if w is None else np.broadcast_to(w[None, :], (T, B))[real]
+    assert loss == losses.LOSSES[name](out[real], y[real], w_rows, 7.0)[0]
+
+
 def test_losses_by_hand():
     logits = np.array([[2.0, 0.0], [0.0, 0.0]])
     loss, _ = losses.softmax_cross_entropy(logits, np.array([0, 1]))

@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from skrnn._input import SequenceInputMixin
 from skrnn._ragged import Ragged, make_batches, prediction_batches, unpad
 from skrnn._targets import encode_tags, validate_tag_targets
+from skrnn._vocabulary import END, UNKNOWN, Tokens, Vocabulary
 
 pd = pytest.importorskip("pandas")
 
@@ -237,6 +238,20 @@ def test_tokens_form_vocabulary_and_min_frequency():
     assert_array_equal(r.data, [1, 0, 5])
     with pytest.raises(ValueError, match="min_frequency=5"):
         validate_sequences(Est(min_frequency=5), X, reset=True, dtype=float)
+
+
+def test_tokens_spelled_like_reserved_symbols_are_those_symbols():
+    # a corpus that already marks rare words "<unk>" (Penn Treebank style) or
+    # sentence ends "<eos>": the token is the reserved symbol, not a new id
+    tokens = Tokens(np.array([0, 3, 5]), None, ["a", "<unk>", "b", "<eos>", "a"])
+    vocab = Vocabulary.fit(tokens, specials=(UNKNOWN, END))
+    assert vocab.symbols == ["<unk>", "<eos>", "a", "b"]
+    assert_array_equal(vocab.encode(tokens).data, [2, 0, 3, 1, 2])
+    assert_array_equal(vocab.encode_sequence(["<eos>", "c", "<unk>"]), [1, 0, 0])
+    # with only the unknown symbol reserved, "<eos>" is an ordinary token
+    vocab = Vocabulary.fit(tokens)
+    assert vocab.symbols == ["<unk>", "a", "<eos>", "b"]
+    assert_array_equal(vocab.encode(tokens).data, [1, 0, 3, 2, 1])
 
 
 def test_string_arrays_are_categorical():
@@ -596,6 +611,18 @@ def test_predict_kind_must_match(fit_X, X, match):
     est = _fitted(fit_X)
     with pytest.raises(ValueError, match=match):
         validate_sequences(est, X, reset=False, dtype=float)
+
+
+@pytest.mark.parametrize(
+    "X", [np.ones((2, 3)), [[1.0, 2.0], [3.0]], np.ones((2, 3, 1)), [np.ones(3)]]
+)
+def test_text_only_input_refuses_numbers(X):
+    est = Est()
+    with pytest.raises(ValueError, match="Est works on text: X must be a list of"):
+        est._validate_input(X, reset=True, dtype=float, numeric=False)
+    assert not hasattr(est, "_input")
+    r, checked = est._validate_input(["ab"], reset=True, dtype=float, numeric=False)
+    assert checked.kind == "chars"
 
 
 # --------------------------------------------------------------------------

@@ -21,6 +21,9 @@ def test_readme_quickstart_runs():
     assert namespace["reg"].score(X, X.sum(1)) >= 0.9
     pred = namespace["tagger"].predict([["the", "cat", "runs"]])
     np.testing.assert_array_equal(pred[0], ["DET", "NOUN", "VERB"])
+    lm = namespace["lm"]
+    assert lm.predict(["hel", "hell"]).tolist() == ["l", "o"]
+    assert lm.sample(temperature=0.1, random_state=0) == ["hello"]
 
 
 def test_readme_gives_the_two_commands():
