@@ -238,6 +238,8 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         words = ids.words if isinstance(ids, TokenBatch) else ids
         counts = self._vocabulary.counts[words]
         p = self.word_dropout / (self.word_dropout + counts)
+        # reserved symbols (the end and start markers) are never dropped
+        p[words < len(self._vocabulary.specials)] = 0.0
         dropped = np.where(self._rng.random(words.shape) < p, 0, words)
         if isinstance(ids, TokenBatch):
             return TokenBatch(dropped, ids.types, ids.chars, ids.char_lengths)

@@ -14,7 +14,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import PARAMETERS_DOC, BaseRNN, BatchResult, set_params_of_init
+from ._base import BaseRNN, BatchResult, parameters_doc, set_params_of_init
 from ._cells import N_GATES
 from ._lm_network import LanguageNetwork
 from ._losses import masked_loss
@@ -104,14 +104,18 @@ _OWN_PARAMETERS = {
 }
 
 
+#: Shared parameters the language model does not have.
+_NOT_PARAMETERS = ("bidirectional", "char_hidden_size", "char_embedding_dim")
+
+
 def _parameters_doc() -> str:
     """The shared parameter documentation without ``bidirectional`` and
     ``pooling``, with the entries of :data:`_OWN_PARAMETERS` replaced."""
-    shared = "    " + PARAMETERS_DOC.replace("{pooling}", "")
+    shared = "    " + parameters_doc(pooling=False, class_weight=None)
     entries = []
     for entry in re.split(r"\n(?=    \S)", shared):
         name = entry.strip().split(" : ")[0]
-        if name == "bidirectional":
+        if name in _NOT_PARAMETERS:
             continue
         own = _OWN_PARAMETERS.get(name)
         entries.append(entry if own is None else "    " + own)
@@ -228,7 +232,7 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
         **{
             k: v
             for k, v in BaseRNN._parameter_constraints.items()
-            if k != "bidirectional"
+            if k not in _NOT_PARAMETERS
         },
         "early_stopping": ["boolean", StrOptions({"auto"})],
     }
@@ -251,8 +255,12 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
         embedding_dim=32,
         min_frequency=1,
         dropout=0.0,
+        word_dropout=0.0,
+        embedding_init=None,
         solver="adam",
         learning_rate_init=0.01,
+        learning_rate="constant",
+        power_t=0.5,
         momentum=0.9,
         nesterovs_momentum=True,
         beta_1=0.9,
@@ -311,17 +319,8 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
                     data = docs.data
                 offsets = np.concatenate([[0], np.cumsum(lengths)])
                 return Ragged(data, offsets)
-        docs, checked = self._validate_input(
-            X, reset=reset, dtype=np.float64, numeric=False
-        )
-        if not reset and checked.kind != self._input.kind:
-            fitted = "characters (a list of str)"
-            given = "token lists"
-            if not self._is_chars:
-                fitted, given = "token lists", "strings"
-            raise ValueError(
-                f"This {name} was fitted on {fitted}, but X holds {given}."
-            )
+        # the form (characters or tokens) is checked against the fit's there
+        docs, _ = self._validate_input(X, reset=reset, dtype=np.float64, numeric=False)
         return docs
 
     def _decode(self, ids) -> str | list:
@@ -412,7 +411,7 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
         lengths = np.clip(epoch.lengths - start, 0, stop - start)
         logits, finals, cache = self._model.forward(
             params,
-            epoch.inputs[start:stop],
+            self._drop_words(epoch.inputs[start:stop]),
             lengths,
             epoch.states,
             training=True,

@@ -696,7 +696,7 @@ def test_bad_training_input(X, match):
 
 def test_bad_input_after_fit():
     lm = _small(max_iter=1).fit(DOCS)
-    with pytest.raises(ValueError, match="fitted on characters"):
+    with pytest.raises(ValueError, match="fitted on strings"):
         lm.score([["the", "cat"]])
     with pytest.raises(ValueError, match="empty sequence"):
         lm.score(["ab", ""])
@@ -705,7 +705,7 @@ def test_bad_input_after_fit():
     with pytest.raises(ValueError, match="prefix must be a str"):
         lm.sample(prefix=["a"])
     words = _small(max_iter=1).fit([d.split() for d in DOCS])
-    with pytest.raises(ValueError, match="fitted on token lists"):
+    with pytest.raises(ValueError, match="fitted on token sequences"):
         words.predict(["the cat"])
 
 
@@ -748,3 +748,14 @@ def test_hyperparameters_are_validated_in_fit():
         RNNLanguageModel(bptt_steps=0).fit(DOCS)
     with pytest.raises(TypeError):
         RNNLanguageModel(bidirectional=True)
+
+
+def test_word_dropout_spares_the_end_marker():
+    lm = RNNLanguageModel(hidden_size=4, max_iter=1, word_dropout=1e9, random_state=0)
+    lm.fit(["abc", "cab", "bca"] * 4)
+    ids = np.array([[1, 2, 3, 4, 1, 0]] * 50)
+    dropped = lm._drop_words(ids)
+    assert np.all(dropped[ids == 1] == 1)  # <eos> always stays
+    assert np.all(dropped[ids > 1] == 0)  # every token dropped at this rate
+    lm.set_params(learning_rate="invscaling").partial_fit(["abc"])
+    assert lm._optimizer.learning_rate < lm.learning_rate_init
