@@ -74,6 +74,7 @@ __all__ = [
     "format_table",
     "main",
     "most_frequent_tag_baseline",
+    "run_language_model",
     "run_pos",
     "run_sentiment",
     "run_stocks",
@@ -430,6 +431,93 @@ def run_pos(*, quick: bool = False) -> TaskResult:
 
 
 # ----------------------------------------------------------------------------
+# character language model
+# ----------------------------------------------------------------------------
+
+#: Held-out lines of Hamlet scored together as one unit of the bootstrap.
+LINES_PER_BLOCK = 10
+
+
+def _blocks(text: str) -> list[str]:
+    """The text cut into blocks of :data:`LINES_PER_BLOCK` lines."""
+    lines = text.split("\n")
+    return [
+        "\n".join(lines[i : i + LINES_PER_BLOCK])
+        for i in range(0, len(lines), LINES_PER_BLOCK)
+        if "".join(lines[i : i + LINES_PER_BLOCK]).strip()
+    ]
+
+
+def run_language_model(*, quick: bool = False) -> TaskResult:
+    """Hamlet, one character at a time: an LSTM language model beside a 6-gram
+    Kneser-Ney model, both scored on the held-out end of the play.
+
+    Parameters
+    ----------
+    quick : bool, default=False
+        Train on the first 20,000 characters for one epoch.
+
+    Returns
+    -------
+    TaskResult
+        Held-out bits per character of both models (lower wins), and three
+        lines sampled from the network (in ``extra["samples"]``).
+    """
+    from ._baselines import CharNGramLM
+    from ._language_model import RNNLanguageModel
+    from .datasets import load_hamlet
+
+    text = load_hamlet().data
+    cut = int((1 - TEST_SIZE / 2) * len(text))  # the last 10 % is held out
+    train, test = text[:cut], _blocks(text[cut:])
+    if quick:
+        train = train[:20_000]
+    lm = RNNLanguageModel(
+        hidden_size=128,
+        max_iter=1 if quick else 8,
+        early_stopping=False,
+        dtype="float32",
+        random_state=SEED,
+    )
+    rnn_seconds = _timed_fit(lm, [train], None)
+    start = time.perf_counter()
+    ngram = CharNGramLM(order=6).fit([train])
+    baseline_seconds = time.perf_counter() - start
+    # each block is scored from its start, its end marker included
+    n = np.array([len(b) + 1 for b in test], dtype=float)
+    rnn_ll = lm.score_samples(test)
+    ngram_ll = ngram.score_samples(test)
+
+    def bits(ll, n):
+        return float(-ll.sum() / n.sum() / np.log(2))
+
+    samples = lm.sample(
+        3, prefix="\n", max_length=120, temperature=0.7, random_state=SEED
+    )
+    return TaskResult(
+        task="language model",
+        model="char LSTM (RNNLanguageModel)",
+        metric="bits/char (lower wins)",
+        score=bits(rnn_ll, n),
+        baseline_name="6-gram Kneser-Ney",
+        baseline=bits(ngram_ll, n),
+        fit_seconds=rnn_seconds,
+        baseline_seconds=baseline_seconds,
+        higher_is_better=False,
+        digits=3,
+        estimators={"rnn": lm},
+        extra={
+            "samples": [s.replace("\n", " / ") for s in samples],
+            "n_train": len(train),
+            "n_test": int(n.sum()),
+        },
+        difference_se=bootstrap_se(
+            lambda a, b, n: bits(a, n) - bits(b, n), rnn_ll, ngram_ll, n
+        ),
+    )
+
+
+# ----------------------------------------------------------------------------
 # running, printing, plotting
 # ----------------------------------------------------------------------------
 
@@ -454,7 +542,10 @@ def _timed_fit(estimator, X, y) -> float:
     with warnings.catch_warnings():
         # the --quick runs stop at max_iter on purpose
         warnings.simplefilter("ignore", ConvergenceWarning)
-        estimator.fit(X, y)
+        if y is None:
+            estimator.fit(X)
+        else:
+            estimator.fit(X, y)
     return time.perf_counter() - start
 
 
@@ -692,6 +783,7 @@ def main(argv: list[str] | None = None) -> int:
             ("sentiment", run_sentiment),
             ("stocks", run_stocks),
             ("POS tagging", run_pos),
+            ("language model", run_language_model),
         ):
             print(f"  training: {name} ...", flush=True)
             results.append(run(quick=args.quick))
@@ -701,6 +793,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for r in results:
         print(_verdict(r))
+        for line in r.extra.get("samples", ()):
+            print(f"    sampled: {line!r}")
     print(
         "Scores on held-out data (stocks: the last 20% of the days); fit seconds "
         "are wall-clock on this machine."
