@@ -32,6 +32,8 @@ __all__ = [
     "CharNGramLM",
     "GraphoneG2P",
     "crf_pos_features",
+    "fit_crf",
+    "tag_accuracies",
     "phoneme_error_rates",
 ]
 
@@ -851,4 +853,42 @@ def _word_features(word: str) -> dict[str, object]:
         "is_upper": word.isupper(),
         "is_digit": word.isdigit(),
         "has_hyphen": "-" in word,
+    }
+
+
+def fit_crf(X_train, y_train, *, max_iterations: int = 50):
+    """A CRF tagger (``sklearn-crfsuite``, optional) on :func:`crf_pos_features`.
+
+    L-BFGS with ``c1=c2=0.1`` and all possible transitions; predict with
+    ``crf.predict([crf_pos_features(s) for s in X])``.
+    """
+    import sklearn_crfsuite
+
+    crf = sklearn_crfsuite.CRF(
+        algorithm="lbfgs",
+        c1=0.1,
+        c2=0.1,
+        max_iterations=max_iterations,
+        all_possible_transitions=True,
+    )
+    crf.fit([crf_pos_features(s) for s in X_train], y_train)
+    return crf
+
+
+def tag_accuracies(X_train, X_test, y_test, y_pred) -> dict:
+    """Token accuracy overall, on words seen in training and on unseen words."""
+    seen_words = {w for sentence in X_train for w in sentence}
+    right = {True: 0, False: 0}
+    total = {True: 0, False: 0}
+    for words, tags, preds in zip(X_test, y_test, y_pred, strict=True):
+        for word, tag, pred in zip(words, tags, preds, strict=True):
+            seen = word in seen_words
+            total[seen] += 1
+            right[seen] += tag == pred
+    return {
+        "accuracy": (right[True] + right[False]) / (total[True] + total[False]),
+        "accuracy_seen": right[True] / max(total[True], 1),
+        "accuracy_unseen": right[False] / max(total[False], 1),
+        "n_test_tokens": total[True] + total[False],
+        "n_unseen_tokens": total[False],
     }
