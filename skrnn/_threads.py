@@ -1,13 +1,23 @@
-"""How many BLAS threads a fit uses.
+"""How many BLAS threads a fit or a prediction uses.
 
 Training multiplies a ``(batch, hidden)`` state by a ``(hidden, gates * hidden)``
-matrix once per time step. For the small networks scikit-learn users train most,
-a second BLAS thread gains little on an idle machine (at most ~15% measured on 2
-cores for ``batch * hidden * gates * hidden`` up to ``2**20``), while OpenBLAS's
-threads, which spin while they wait for each other, make every step 6-20 times
-slower as soon as another process uses the cores. So a fit whose per-step product
-is at most :data:`SMALL_STEP` trains with one BLAS thread; larger networks keep the
-process's BLAS threads, where the second thread pays (up to ~1.6x faster).
+matrix once per time step, and so does prediction, on larger batches. OpenBLAS's
+threads spin while they wait for each other, so as soon as another process uses
+the cores a second thread makes every step slower, not faster.
+``benchmarks/bench_threads.py`` measured it on 2 cores (LSTM, float32; epochs of
+``RNNClassifier`` and the prediction of 1,000 sequences of 200 steps):
+
+- idle machine: two threads instead of one gain nothing up to ``hidden=64``
+  and at most 1.37x at ``hidden=256, batch=128`` (prediction: 1.33x at 256);
+- one busy process beside the fit: two threads are 1.1-4.0x *slower* for every
+  size from ``hidden=32`` to ``256`` and ``batch=32`` to ``128`` (prediction
+  1.6-4.2x slower).
+
+The loss on a shared machine outweighs the gain on an idle one for every common
+size, so any fit or prediction whose per-step product ``batch * hidden * gates
+* hidden`` is at most :data:`SMALL_STEP` (``2**28``: all of the above,
+prediction batches included) runs on one BLAS thread; only very large networks
+keep the process's setting.
 
 BLAS libraries have one thread setting per process, not per Python thread, so the
 limit is taken once for all fits running at the same time (say, under joblib's
@@ -20,7 +30,7 @@ import threading
 from contextlib import contextmanager
 
 #: Largest ``batch * hidden * gates * hidden`` trained with one BLAS thread.
-SMALL_STEP = 1 << 20
+SMALL_STEP = 1 << 28
 
 _lock = threading.Lock()
 _depth = 0

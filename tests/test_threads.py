@@ -48,14 +48,30 @@ def test_small_networks_train_on_one_blas_thread(two_threads):
     assert _blas_threads() == 2  # restored
 
 
+#: A lower threshold for the tests of "large" networks, so that they stay small.
+_TEST_STEP = 1 << 20
+
+
+@pytest.fixture
+def low_threshold(monkeypatch):
+    monkeypatch.setattr("skrnn._threads.SMALL_STEP", _TEST_STEP)
+
+
 def _large_hidden(batch=32, gates=4):
-    """The smallest hidden size whose per-step product exceeds SMALL_STEP."""
-    return int(np.sqrt(SMALL_STEP / (batch * gates))) + 1
+    """The smallest hidden size whose per-step product exceeds _TEST_STEP."""
+    return int(np.sqrt(_TEST_STEP / (batch * gates))) + 1
 
 
-def test_large_networks_keep_the_process_setting(two_threads):
+def test_common_sizes_use_one_thread():
+    # measured (benchmarks/bench_threads.py): one thread for hidden <= 256 and
+    # batch <= 128, prediction batches of 1,000 included
+    assert 128 * 256 * 4 * 256 <= SMALL_STEP
+    assert 1000 * 256 * 4 * 256 <= SMALL_STEP
+
+
+def test_large_networks_keep_the_process_setting(two_threads, low_threshold):
     hidden = _large_hidden()
-    assert 32 * hidden * 4 * hidden > SMALL_STEP
+    assert 32 * hidden * 4 * hidden > _TEST_STEP
     est = _fit(hidden=hidden)
     assert est.seen_ == [2, 2]
 
@@ -88,7 +104,7 @@ def test_prediction_follows_the_same_policy(two_threads, monkeypatch):
 
 
 def test_prediction_of_large_networks_keeps_the_process_setting(
-    two_threads, monkeypatch
+    two_threads, monkeypatch, low_threshold
 ):
     est = _fit(hidden=_large_hidden())
     X = np.random.default_rng(1).standard_normal((40, 30, 3))
