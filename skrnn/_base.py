@@ -43,7 +43,7 @@ from ._warnings import warn
 #: ``early_stopping="auto"`` holds out ``validation_fraction`` of the data when
 #: the training set has at least this many samples (see the training guide for
 #: the measurements behind it).
-AUTO_EARLY_STOPPING_MIN = 1000
+AUTO_EARLY_STOPPING_MIN = 10_000
 
 #: The adaptive learning rate is divided by this when the loss stalls, until it
 #: falls below ``_MIN_ADAPTIVE_RATE`` (scikit-learn's MLP rule).
@@ -661,8 +661,9 @@ PARAMETERS_DOC = """cell : {"rnn", "lstm", "gru"}, default="lstm"
     early_stopping : bool or "auto", default="auto"
         Hold out ``validation_fraction`` of the data, stop when its score stops
         improving and restore the best weights. ``"auto"`` turns it on when the
-        training set has at least 1,000 sequences, where the held-out part
-        costs little (see the training guide for the measurements).
+        training set has at least 10,000 sequences, where the held-out part
+        is large enough to judge by and costs little (see the training guide
+        for the measurements).
     validation_fraction : float, default=0.1
         Share of the data held out for early stopping.
     max_grad_norm : float or None, default=5.0
