@@ -48,13 +48,15 @@ class _Samples(NamedTuple):
     weights: np.ndarray
 
 
-_EXTRA_PARAMETERS_DOC = """\
-attention : {"dot", "general", "additive"} or None, default="dot"
+_ATTENTION_DOC = """attention : {"dot", "general", "additive"} or None, default="dot"
         How the decoder looks back at the encoder's outputs at every output
         step: Luong's dot product or bilinear ("general") score, Bahdanau's
         additive score, or no attention (the encoder's final states are all
         the decoder sees). See the Notes.
-    beam_width : int, default=1
+    """
+
+_DECODING_DOC = """\
+beam_width : int, default=1
         Hypotheses kept by :meth:`predict`: 1 decodes greedily, more runs a
         beam search that ranks hypotheses by their mean log-probability per
         emitted symbol. Used at prediction only.
@@ -70,7 +72,8 @@ _ATTRIBUTES = ATTRIBUTES_DOC.replace(
         (``"encoder.rnn.weight_ih_l0"``, ``"decoder.embedding.weight"``, ...;
         see the Notes).""",
 )
-_PARAMETERS = PARAMETERS_DOC.replace("{pooling}", "")
+# the shared parameters, with attention after embedding_dim (the signature's order)
+_PARAMETERS = PARAMETERS_DOC.replace("{pooling}", _ATTENTION_DOC)
 _PARAMETERS = _PARAMETERS.replace(
     """    bptt_steps : int or None, default=None
         Truncated back-propagation through time: gradients flow back at most
@@ -98,7 +101,7 @@ class RNNEncoderDecoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseR
     Parameters
     ----------
     {_PARAMETERS}
-    {_EXTRA_PARAMETERS_DOC}
+    {_DECODING_DOC}
 
     Attributes
     ----------

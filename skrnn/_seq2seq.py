@@ -443,8 +443,9 @@ class _Running:
         memory, finals, _ = encode(params, model, X, lengths, keep_cache=False)
         self.states, _ = bridge_forward(params, model, finals)
         self.params = params
-        self.model = model
-        self.prepared = model.decoder.prepare(params)
+        self.decoder = model.decoder
+        self.attention = model.attention_layer
+        self.prepared = self.decoder.prepare(params)
         self.table = params["decoder.embedding.weight"]
         W = params["output.weight"]
         H = model.hidden_size
@@ -452,10 +453,10 @@ class _Running:
         self.W_c = np.ascontiguousarray(W[:, H:].T)
         self.b = params["output.bias"]
         self.memory = self.keys = self.mask = None
-        if model.attention is not None:
+        if self.attention is not None:
             self.memory = np.ascontiguousarray(memory.transpose(1, 0, 2))
             self.mask = step_mask(lengths, memory.shape[0]).T
-            self.keys = model.attention_layer.keys(params, self.memory)
+            self.keys = self.attention.keys(params, self.memory)
 
     def take(self, rows) -> None:
         """Keep (or repeat) the rows ``rows``."""
@@ -471,11 +472,11 @@ class _Running:
         """Log-probabilities of the next symbol given the previous ones, and the
         attention weights ``(rows, T_in)`` (or None)."""
         x = self.table[prev]
-        y, self.states = self.model.decoder.step(self.prepared, x, self.states)
+        y, self.states = self.decoder.step(self.prepared, x, self.states)
         logits = y @ self.W_s
         weights = None
         if self.memory is not None:
-            context, weights, _ = self.model.attention_layer.forward(
+            context, weights, _ = self.attention.forward(
                 self.params, y[:, None, :], self.memory, self.mask, self.keys
             )
             logits += context[:, 0] @ self.W_c
