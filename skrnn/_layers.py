@@ -1,4 +1,4 @@
-"""Layers other than the recurrent stack: token embedding and dense head.
+"""Layers other than the recurrent stack: token embedding, dense head, attention.
 
 Each layer owns a key prefix, and inside it PyTorch's names and layouts
 (``nn.Embedding``'s ``weight``; ``nn.Linear``'s ``weight`` ``(out, in)`` and
@@ -8,6 +8,7 @@ Each layer owns a key prefix, and inside it PyTorch's names and layouts
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -258,3 +259,214 @@ class TokenEncoder:
         np.add.at(d_types, X.types[mask], d_out[..., E:][mask])
         grads.update(self.chars.backward(params, char_cache, d_types, sparse=sparse))
         return grads
+
+
+#: The attention scores :class:`Attention` computes.
+ATTENTION_KINDS = ("dot", "general", "additive")
+
+
+class AttentionCache(NamedTuple):
+    """What :meth:`Attention.backward` needs from :meth:`Attention.forward`."""
+
+    query: np.ndarray  # (B, T_q, H)
+    memory: np.ndarray  # (B, T_m, E)
+    keys: np.ndarray  # (B, T_m, H)
+    weights: np.ndarray  # (B, T_q, T_m), zero at padded memory steps
+    projected: np.ndarray | None  # additive: W_q s + b_q, (B, T_q, H)
+    hidden: np.ndarray | None  # additive: tanh(W_q s + b_q + W_k m), (B, T_q, T_m, H)
+
+
+@dataclass(frozen=True)
+class Attention:
+    """Attention of queries (decoder states) over a memory (encoder outputs).
+
+    Scores one query :math:`s` (width ``query_size``, :math:`H`) against every
+    real memory step :math:`m_j` (width ``memory_size``, :math:`E`), turns the
+    scores into weights with a softmax over the real steps and returns the
+    weighted mean of the memory, the context :math:`c = \\sum_j \\alpha_j m_j`.
+
+    - ``"dot"``: :math:`e_j = s^\\top k_j` with :math:`k_j = m_j` when
+      :math:`E = H`, and :math:`k_j = m_{j,1:H} + m_{j,H+1:2H}` (the sum of the
+      two directions) when :math:`E = 2H`; no parameters.
+    - ``"general"``: :math:`e_j = s^\\top W m_j`, ``weight`` of shape (H, E).
+    - ``"additive"``: :math:`e_j = v^\\top \\tanh(W_q s + b_q + W_k m_j)`,
+      ``query.weight`` (H, H), ``query.bias`` (H,), ``key.weight`` (H, E) and
+      ``v.weight`` (1, H).
+
+    ``"dot"`` and ``"general"`` are Luong et al. (2015)'s, ``"additive"``
+    Bahdanau et al. (2015)'s. The parameters are ``nn.Linear`` weights without
+    bias (but ``query``), under ``prefix``. All arrays are batch-major.
+
+    Parameters
+    ----------
+    kind : {"dot", "general", "additive"}
+    query_size : int
+    memory_size : int
+    prefix : str, default="attention."
+    """
+
+    kind: str
+    query_size: int
+    memory_size: int
+    prefix: str = "attention."
+
+    def __post_init__(self):
+        if self.kind not in ATTENTION_KINDS:
+            raise ValueError(f"unknown attention {self.kind!r}")
+        H, E = self.query_size, self.memory_size
+        if self.kind == "dot" and E not in (H, 2 * H):
+            raise ValueError(
+                f"dot attention needs a memory of width {H} or {2 * H}, got {E}"
+            )
+
+    @property
+    def general(self) -> Dense:
+        return Dense(self.memory_size, self.query_size, self.prefix, bias=False)
+
+    @property
+    def query(self) -> Dense:
+        return Dense(self.query_size, self.query_size, self.prefix + "query.")
+
+    @property
+    def key(self) -> Dense:
+        return Dense(self.memory_size, self.query_size, self.prefix + "key.", False)
+
+    @property
+    def v(self) -> Dense:
+        return Dense(self.query_size, 1, self.prefix + "v.", bias=False)
+
+    def _parts(self) -> list:
+        if self.kind == "general":
+            return [self.general]
+        if self.kind == "additive":
+            return [self.query, self.key, self.v]
+        return []
+
+    def param_shapes(self) -> dict[str, tuple[int, ...]]:
+        shapes = {}
+        for part in self._parts():
+            shapes.update(part.param_shapes())
+        return shapes
+
+    def init_params(self, rng: np.random.Generator, dtype) -> dict:
+        """``nn.Linear``'s initialisation for every weight and bias."""
+        params = {}
+        for part in self._parts():
+            params.update(part.init_params(rng, dtype))
+        return params
+
+    def keys(self, params: dict, memory: np.ndarray) -> np.ndarray:
+        """What the scores compare a query with, ``(B, T_m, H)``.
+
+        It depends on the memory only: a decoder computes it once per sequence.
+        """
+        H = self.query_size
+        if self.kind == "dot":
+            if self.memory_size == H:
+                return memory
+            return memory[..., :H] + memory[..., H:]
+        part = self.general if self.kind == "general" else self.key
+        return part.forward(params, memory)
+
+    def forward(
+        self,
+        params: dict,
+        query: np.ndarray,
+        memory: np.ndarray,
+        mask: np.ndarray,
+        keys: np.ndarray | None = None,
+    ):
+        """Contexts and weights of every query.
+
+        Parameters
+        ----------
+        params : dict of ndarray
+        query : ndarray of shape (B, T_q, H)
+        memory : ndarray of shape (B, T_m, E)
+        mask : ndarray of bool of shape (B, T_m)
+            The real memory steps (at least one per row).
+        keys : ndarray of shape (B, T_m, H), default=None
+            :meth:`keys` of the memory, when already computed.
+
+        Returns
+        -------
+        context : ndarray of shape (B, T_q, E)
+        weights : ndarray of shape (B, T_q, T_m)
+            Attention weights, 0 at padded memory steps; each row sums to 1.
+        cache : AttentionCache
+        """
+        if keys is None:
+            keys = self.keys(params, memory)
+        projected = hidden = None
+        if self.kind == "additive":
+            projected = self.query.forward(params, query)
+            hidden = np.tanh(projected[:, :, None, :] + keys[:, None, :, :])
+            v = params[self.prefix + "v.weight"][0]
+            scores = hidden @ v
+        else:
+            scores = query @ keys.transpose(0, 2, 1)
+        scores[~np.broadcast_to(mask[:, None, :], scores.shape)] = -np.inf
+        scores -= scores.max(axis=2, keepdims=True)
+        weights = np.exp(scores, out=scores)
+        weights /= weights.sum(axis=2, keepdims=True)
+        context = weights @ memory
+        cache = AttentionCache(query, memory, keys, weights, projected, hidden)
+        return context, weights, cache
+
+    def backward(self, params: dict, cache: AttentionCache, d_context: np.ndarray):
+        """Gradients on the queries, the memory and the parameters.
+
+        Parameters
+        ----------
+        params : dict of ndarray
+        cache : AttentionCache
+            From :meth:`forward`.
+        d_context : ndarray of shape (B, T_q, E)
+
+        Returns
+        -------
+        d_query : ndarray of shape (B, T_q, H)
+        d_memory : ndarray of shape (B, T_m, E)
+        grads : dict of ndarray
+        """
+        query, memory, keys, weights = (
+            cache.query,
+            cache.memory,
+            cache.keys,
+            cache.weights,
+        )
+        H = self.query_size
+        grads = {}
+        d_memory = weights.transpose(0, 2, 1) @ d_context
+        d_weights = d_context @ memory.transpose(0, 2, 1)
+        # softmax: de_j = a_j (dw_j - sum_k a_k dw_k); zero at padded steps
+        d_scores = d_weights
+        d_scores -= (d_weights * weights).sum(axis=2, keepdims=True)
+        d_scores *= weights
+        if self.kind == "additive":
+            v_key = self.prefix + "v.weight"
+            v = params[v_key][0]
+            grads[v_key] = np.einsum("bqm,bqmh->h", d_scores, cache.hidden)[None, :]
+            d_hidden = cache.hidden
+            np.square(d_hidden, out=d_hidden)
+            np.subtract(1, d_hidden, out=d_hidden)
+            d_hidden *= d_scores[..., None]
+            d_hidden *= v
+            d_query, g = self.query.backward(params, query, d_hidden.sum(axis=2))
+            grads.update(g)
+            d_keys = d_hidden.sum(axis=1)
+        else:
+            d_query = d_scores @ keys
+            d_keys = d_scores.transpose(0, 2, 1) @ query
+        if self.kind == "dot":
+            if self.memory_size == H:
+                d_memory += d_keys
+            else:
+                d_memory[..., :H] += d_keys
+                d_memory[..., H:] += d_keys
+        else:
+            part = self.general if self.kind == "general" else self.key
+            d_mem, g = part.backward(params, memory, d_keys)
+            d_memory += d_mem
+            grads.update(g)
+        return d_query, d_memory, grads

@@ -1,5 +1,6 @@
-"""Targets that are sequences: a tagger's label sequences, checked against its
-input and encoded as ids."""
+"""Targets that are sequences, checked and encoded as ids: a tagger's label
+sequences (one label per input step), and the token sequences a sequence
+generator learns to emit (any length)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ import numbers
 import numpy as np
 
 from ._ragged import Ragged, locate, split
+from ._vocabulary import END, START, UNKNOWN, Tokens
 
 __all__ = [
     "check_label_types",
     "encode_tags",
+    "encode_token_targets",
     "target_position",
+    "token_targets",
     "validate_tag_targets",
+    "validate_token_targets",
 ]
 
 
@@ -245,3 +250,162 @@ def encode_tags(labels, classes: np.ndarray) -> Ragged:
             f"the known classes {classes.tolist()!r}."
         )
     return Ragged(ids.astype(np.intp, copy=False), offsets)
+
+
+# ----------------------------------------------------------------------------
+# token sequences of any length (sequence generators)
+# ----------------------------------------------------------------------------
+
+_RESERVED = (UNKNOWN, END, START)
+
+
+def _not_tokens(i: int, what: str) -> ValueError:
+    return ValueError(
+        f"y[{i}] is {what}; each target must be a str (a sequence of characters) "
+        "or a sequence of str tokens."
+    )
+
+
+def _one_target(i: int, target):
+    """``("chars", str)`` or ``("tokens", list of str)``, or a clear error."""
+    if isinstance(target, str):
+        if not target:
+            raise ValueError(
+                f"y[{i}] is an empty target; every target needs at least one "
+                "token (the end marker is added by the model)."
+            )
+        return "chars", target
+    if isinstance(target, np.ndarray):
+        if target.ndim != 1:
+            raise _not_tokens(i, f"an array of shape {target.shape}")
+        target = target.tolist()
+    elif isinstance(target, (bytes, dict, set)) or not isinstance(
+        target, (list, tuple)
+    ):
+        raise _not_tokens(i, f"a {type(target).__name__}")
+    if not target:
+        raise ValueError(
+            f"y[{i}] is an empty target; every target needs at least one token "
+            "(the end marker is added by the model)."
+        )
+    for t, tok in enumerate(target):
+        if not isinstance(tok, str):
+            raise ValueError(
+                f"y[{i}] holds {tok!r} (of type {type(tok).__name__}) at position "
+                f"{t}; each target must be a str (a sequence of characters) or a "
+                "sequence of str tokens."
+            )
+        if tok in _RESERVED:
+            raise ValueError(
+                f"y[{i}] holds the reserved symbol {tok!r} at position {t}; "
+                f"{', '.join(map(repr, _RESERVED))} mark unknown tokens and the "
+                "ends of sequences."
+            )
+    return "tokens", [str(tok) for tok in target]
+
+
+def validate_token_targets(y, n_samples: int, *, name: str) -> tuple[list, str]:
+    """Check the targets of a sequence generator: one token sequence per sample.
+
+    Parameters
+    ----------
+    y : list of str, or list of sequences of str
+        One target per sample: a non-empty ``str`` (its characters are the
+        tokens) or a non-empty list, tuple or 1-D array of ``str`` tokens. All
+        targets must be of one kind. A 1-D array of ``str`` is a list of
+        strings; a 2-D array of ``str`` is a list of token sequences (its rows).
+    n_samples : int
+        The number of input sequences.
+    name : str
+        The estimator's name, for error messages.
+
+    Returns
+    -------
+    targets : list
+        The targets, each a ``str`` (kind ``"chars"``) or a list of ``str``
+        (kind ``"tokens"``).
+    kind : {"chars", "tokens"}
+
+    Examples
+    --------
+    >>> from skrnn._targets import validate_token_targets
+    >>> validate_token_targets(["ab", "c"], 2, name="Model")
+    (['ab', 'c'], 'chars')
+    >>> validate_token_targets([("K", "AE"), ["T"]], 2, name="Model")
+    ([['K', 'AE'], ['T']], 'tokens')
+    """
+    if isinstance(y, (str, bytes)) or y is None:
+        raise ValueError(
+            f"{name} needs y as a list of target sequences (str, or lists of str "
+            f"tokens), one per sample; got {type(y).__name__}."
+        )
+    if not isinstance(y, (list, tuple)):
+        arr = np.asarray(y)
+        if arr.ndim == 2 and arr.dtype.kind == "U":
+            y = arr.tolist()
+        elif arr.ndim == 1 and arr.dtype.kind in "UO":
+            y = arr.tolist()
+        else:
+            raise ValueError(
+                f"{name} needs y as a list of target sequences (str, or lists of "
+                f"str tokens), one per sample; got an array of shape {arr.shape} "
+                f"and dtype {arr.dtype}."
+            )
+    if len(y) != n_samples:
+        raise ValueError(
+            "Found input variables with inconsistent numbers of samples: X has "
+            f"{n_samples} sequences but y has {len(y)} targets."
+        )
+    targets = []
+    first = {}
+    for i, target in enumerate(y):
+        kind, target = _one_target(i, target)
+        first.setdefault(kind, i)
+        targets.append(target)
+    if len(first) > 1:
+        raise ValueError(
+            f"y mixes str targets (y[{first['chars']}]) with token sequences "
+            f"(y[{first['tokens']}]); all targets must be of one kind."
+        )
+    return targets, next(iter(first), "chars")
+
+
+def token_targets(targets: list, kind: str) -> Tokens:
+    """Targets from :func:`validate_token_targets` as :class:`Tokens`."""
+    offsets = np.zeros(len(targets) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in targets], out=offsets[1:])
+    if kind == "chars":
+        joined = "".join(targets).encode("utf-32-le", "surrogatepass")
+        return Tokens(offsets, np.frombuffer(joined, dtype="<u4"), None)
+    return Tokens(offsets, None, [tok for t in targets for tok in t])
+
+
+def encode_token_targets(tokens: Tokens, vocabulary) -> Ragged:
+    """Ids of target tokens; a token the vocabulary does not hold is an error.
+
+    Parameters
+    ----------
+    tokens : Tokens
+        From :func:`token_targets`.
+    vocabulary : Vocabulary
+        The output symbols fixed at the first fit; its id 0 is the unknown
+        symbol.
+
+    Returns
+    -------
+    Ragged
+        The ids, without start or end markers.
+    """
+    ids = vocabulary.encode(tokens)
+    unseen = ids.data == 0
+    if unseen.any():
+        row = int(np.argmax(unseen))
+        i, t = locate(ids.offsets, row)
+        tok = chr(tokens.codes[row]) if tokens.is_chars else tokens.tokens[row]
+        raise ValueError(
+            f"y[{i}] has the token {tok!r} at position {t}, which is not one of "
+            "the output symbols learnt at the first fit. Continued training "
+            "(partial_fit, warm_start) keeps the output symbols; include every "
+            "token in the first call, or fit a new model."
+        )
+    return ids

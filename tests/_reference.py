@@ -240,3 +240,117 @@ def torch_lm_train(net, inputs, targets, lengths, window, n_steps, *, settings):
             {k: v.detach().numpy().copy() for k, v in net.state_dict().items()}
         )
     return after
+
+
+class _TorchEncoder(nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        if model.n_embeddings is not None:
+            self.embedding = nn.Embedding(model.n_embeddings, model.embedding_dim)
+        size = model.embedding_dim if model.n_embeddings else model.input_size
+        self.rnn = TORCH_RNN[model.cell](
+            size,
+            model.hidden_size,
+            num_layers=model.num_layers,
+            bidirectional=model.bidirectional,
+        )
+
+
+class _TorchDecoder(nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.embedding = nn.Embedding(model.n_outputs, model.embedding_dim)
+        self.rnn = TORCH_RNN[model.cell](
+            model.embedding_dim, model.hidden_size, num_layers=model.num_layers
+        )
+
+
+class _TorchAdditive(nn.Module):
+    def __init__(self, H, E):
+        super().__init__()
+        self.query = nn.Linear(H, H)
+        self.key = nn.Linear(E, H, bias=False)
+        self.v = nn.Linear(H, 1, bias=False)
+
+
+class TorchEncoderDecoder(nn.Module):
+    """The encoder–decoder of skrnn._seq2seq written with torch.nn modules, named
+    so that ``load_state_dict(coefs_)`` fills it: packed nn.LSTM/GRU/RNN encoder,
+    nn.Linear bridges, a packed decoder started from the bridged states, Luong or
+    Bahdanau attention over the real encoder steps, nn.Linear output."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.m = model
+        H, E = model.hidden_size, model.memory_size
+        self.encoder = _TorchEncoder(model)
+        if model.bidirectional:
+            self.bridge = nn.Linear(2 * H, H)
+            if model.cell == "lstm":
+                self.bridge_cell = nn.Linear(2 * H, H)
+        self.decoder = _TorchDecoder(model)
+        if model.attention == "general":
+            self.attention = nn.Linear(E, H, bias=False)
+        elif model.attention == "additive":
+            self.attention = _TorchAdditive(H, E)
+        width = H + (E if model.attention else 0)
+        self.output = nn.Linear(width, model.n_outputs)
+
+    def forward(self, X, in_lengths, dec_in, out_lengths):
+        """Logits (T_out, B, V) and attention weights (B, T_out, T_in)."""
+        m = self.m
+        H, L = m.hidden_size, m.num_layers
+        pack = nn.utils.rnn.pack_padded_sequence
+        unpack = nn.utils.rnn.pad_packed_sequence
+        x = self.encoder.embedding(X) if m.n_embeddings is not None else X
+        T_in = x.shape[0]
+        out, state = self.encoder.rnn(
+            pack(x, torch.as_tensor(in_lengths), enforce_sorted=False)
+        )
+        memory, _ = unpack(out, total_length=T_in)
+        h_n, c_n = state if m.cell == "lstm" else (state, None)
+        if m.bidirectional:
+            h_n = h_n.view(L, 2, -1, H)
+            h0 = torch.tanh(self.bridge(torch.cat([h_n[:, 0], h_n[:, 1]], dim=2)))
+            if c_n is not None:
+                c_n = c_n.view(L, 2, -1, H)
+                c0 = self.bridge_cell(torch.cat([c_n[:, 0], c_n[:, 1]], dim=2))
+        else:
+            h0, c0 = h_n, c_n
+        init = (h0, c0) if m.cell == "lstm" else h0
+        T_out = dec_in.shape[0]
+        out, _ = self.decoder.rnn(
+            pack(
+                self.decoder.embedding(dec_in),
+                torch.as_tensor(out_lengths),
+                enforce_sorted=False,
+            ),
+            init,
+        )
+        S, _ = unpack(out, total_length=T_out)
+        weights = None
+        if m.attention is None:
+            R = S
+        else:
+            Sb, Mb = S.transpose(0, 1), memory.transpose(0, 1)  # batch-major
+            if m.attention == "dot":
+                K = Mb if Mb.shape[2] == H else Mb[..., :H] + Mb[..., H:]
+                scores = Sb @ K.transpose(1, 2)
+            elif m.attention == "general":
+                scores = Sb @ self.attention(Mb).transpose(1, 2)
+            else:
+                a = self.attention
+                hidden = torch.tanh(a.query(Sb)[:, :, None, :] + a.key(Mb)[:, None])
+                scores = a.v(hidden)[..., 0]
+            real = torch.arange(T_in)[None, :] < torch.as_tensor(in_lengths)[:, None]
+            scores = scores.masked_fill(~real[:, None, :], float("-inf"))
+            weights = torch.softmax(scores, dim=2)
+            context = weights @ Mb
+            R = torch.cat([S, context.transpose(0, 1)], dim=2)
+        return self.output(R), weights
+
+
+def torch_encoder_decoder(model, params):
+    net = TorchEncoderDecoder(model).to(torch_dtype(params))
+    net.load_state_dict({k: torch.tensor(v) for k, v in params.items()})
+    return net
