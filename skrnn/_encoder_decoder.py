@@ -73,7 +73,9 @@ _ATTRIBUTES = ATTRIBUTES_DOC.replace(
         see the Notes).""",
 )
 # the shared parameters, with attention after embedding_dim (the signature's order)
-_PARAMETERS = PARAMETERS_DOC.replace("{pooling}", _ATTENTION_DOC)
+_PARAMETERS = PARAMETERS_DOC.replace("{pooling}", _ATTENTION_DOC).replace(
+    "{class_weight}", ""
+)
 _PARAMETERS = _PARAMETERS.replace(
     """    bptt_steps : int or None, default=None
         Truncated back-propagation through time: gradients flow back at most
@@ -225,6 +227,7 @@ class RNNEncoderDecoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseR
     }
 
     _structure_params: tuple = BaseRNN._structure_params + ("attention",)
+    _embedding_key = "encoder.embedding.weight"
 
     def __init__(
         self,
@@ -235,10 +238,16 @@ class RNNEncoderDecoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseR
         bidirectional=False,
         embedding_dim=32,
         attention="dot",
+        char_hidden_size=None,
+        char_embedding_dim=16,
+        embedding_init=None,
         min_frequency=1,
         dropout=0.0,
+        word_dropout=0.0,
         solver="adam",
         learning_rate_init=0.001,
+        learning_rate="constant",
+        power_t=0.5,
         momentum=0.9,
         nesterovs_momentum=True,
         beta_1=0.9,
@@ -313,6 +322,11 @@ class RNNEncoderDecoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseR
             attention=self.attention,
             dropout=self.dropout,
             dtype=self._float,
+            n_chars=None
+            if self._char_vocabulary is None
+            else len(self._char_vocabulary),
+            char_embedding_dim=self.char_embedding_dim,
+            char_hidden_size=self.char_hidden_size,
         )
 
     def _after_structure_change(self) -> None:
@@ -370,6 +384,7 @@ class RNNEncoderDecoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseR
         data, idx = batch
         mean_weight, mean_sw = self._batch_norms
         Xb, in_lengths = data.X.pad(idx)
+        Xb = self._drop_words(Xb)
         dec_in, dec_out, out_lengths = self._teacher_forcing(data.targets, idx)
         logits, _, cache = _seq2seq.forward(
             params,
@@ -390,7 +405,9 @@ class RNNEncoderDecoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseR
             data.weights[idx],
             units * mean_weight,
         )
-        grads = _seq2seq.backward(params, self._model, d_logits, cache)
+        grads = _seq2seq.backward(
+            params, self._model, d_logits, cache, sparse_embedding=True
+        )
         return BatchResult(loss, grads, units, len(idx), len(idx) * mean_sw)
 
     def _validation_score(self, data: _Samples) -> float:

@@ -38,7 +38,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import log_softmax
 
-from ._layers import Attention, Dense, Embedding
+from ._layers import Attention, CharEncoder, Dense, Embedding, TokenEncoder
 from ._losses import step_mask
 from ._stack import Stack, State, dropout_mask
 
@@ -82,6 +82,10 @@ class Seq2Seq:
     dropout: float = 0.0
     dtype: np.dtype = np.dtype(np.float64)
 
+    n_chars: int | None = None
+    char_embedding_dim: int = 16
+    char_hidden_size: int | None = None
+
     def __post_init__(self):
         object.__setattr__(self, "dtype", np.dtype(self.dtype))
 
@@ -95,14 +99,27 @@ class Seq2Seq:
         return self.encoder.output_size
 
     @property
-    def encoder_embedding(self) -> Embedding | None:
+    def encoder_embedding(self) -> TokenEncoder | None:
+        """The input tokens' encoder (a word embedding, and the spelling's vector
+        when character-aware); None for numeric input."""
         if self.n_embeddings is None:
             return None
-        return Embedding(self.n_embeddings, self.embedding_dim, "encoder.embedding.")
+        chars = None
+        if self.char_hidden_size is not None:
+            chars = CharEncoder(
+                self.n_chars,
+                self.char_embedding_dim,
+                self.char_hidden_size,
+                self.cell,
+                prefix="encoder.chars.",
+            )
+        word = Embedding(self.n_embeddings, self.embedding_dim, "encoder.embedding.")
+        return TokenEncoder(word, chars)
 
     @property
     def encoder(self) -> Stack:
-        size = self.embedding_dim if self.n_embeddings is not None else self.input_size
+        embedding = self.encoder_embedding
+        size = self.input_size if embedding is None else embedding.output_size
         return Stack(
             self.cell,
             size,
@@ -185,17 +202,20 @@ class Seq2Seq:
 # ----------------------------------------------------------------------------
 
 
-def _embed_input(params, model: Seq2Seq, X):
+def _embed_input(params, model: Seq2Seq, X, keep_cache=False):
+    """The encoder's layer-0 input, and the token encoder's cache."""
     if model.n_embeddings is None:
-        return X if X.dtype == model.dtype else X.astype(model.dtype)
-    return model.encoder_embedding.forward(params, X)
+        return (X if X.dtype == model.dtype else X.astype(model.dtype)), None
+    return model.encoder_embedding.forward(params, X, keep_cache=keep_cache)
 
 
 def encode(params: dict, model: Seq2Seq, X, lengths, **kwargs):
-    """Run the encoder: ``(memory (T, B, E), finals, cache)``; see
-    :meth:`~skrnn._stack.Stack.forward` for the keyword arguments."""
-    inp = _embed_input(params, model, X)
-    return model.encoder.forward(params, inp, lengths, **kwargs)
+    """Run the encoder: ``(memory (T, B, E), finals, cache)`` where the cache is
+    the token encoder's and the stack's; see :meth:`~skrnn._stack.Stack.forward`
+    for the keyword arguments."""
+    inp, tokens = _embed_input(params, model, X, kwargs.get("keep_cache", True))
+    memory, finals, stack_cache = model.encoder.forward(params, inp, lengths, **kwargs)
+    return memory, finals, (tokens, stack_cache)
 
 
 class BridgeCache(NamedTuple):
@@ -282,7 +302,7 @@ def bridge_backward(params: dict, model: Seq2Seq, cache, d_init: list):
 class Seq2SeqCache(NamedTuple):
     """What :func:`backward` needs from :func:`forward`."""
 
-    X: np.ndarray
+    tokens: object  # the token encoder's cache (None for numeric input)
     in_lengths: np.ndarray
     dec_in: np.ndarray
     out_lengths: np.ndarray
@@ -334,7 +354,9 @@ def forward(
     in_lengths = np.asarray(in_lengths, dtype=np.intp)
     out_lengths = np.asarray(out_lengths, dtype=np.intp)
     stack_kw = dict(training=training, rng=rng, keep_cache=keep_cache)
-    memory, finals, enc_cache = encode(params, model, X, in_lengths, **stack_kw)
+    memory, finals, (tokens, enc_cache) = encode(
+        params, model, X, in_lengths, **stack_kw
+    )
     init, b_cache = bridge_forward(params, model, finals)
     emb = model.decoder_embedding.forward(params, dec_in)
     S, _, dec_cache = model.decoder.forward(params, emb, out_lengths, init, **stack_kw)
@@ -356,7 +378,7 @@ def forward(
     cache = None
     if keep_cache:
         cache = Seq2SeqCache(
-            X,
+            tokens,
             in_lengths,
             dec_in,
             out_lengths,
@@ -370,10 +392,19 @@ def forward(
     return logits, weights, cache
 
 
-def backward(params: dict, model: Seq2Seq, d_logits: np.ndarray, cache) -> dict:
+def backward(
+    params: dict,
+    model: Seq2Seq,
+    d_logits: np.ndarray,
+    cache,
+    *,
+    sparse_embedding: bool = False,
+) -> dict:
     """Gradients of every parameter from the gradient on :func:`forward`'s logits.
 
     ``d_logits`` must be zero at padded output steps. The cache is consumed.
+    With ``sparse_embedding`` the embeddings' gradients are row-sparse
+    (training).
     """
     H = model.hidden_size
     d_logits = np.asarray(d_logits, dtype=model.dtype)
@@ -396,7 +427,9 @@ def backward(params: dict, model: Seq2Seq, d_logits: np.ndarray, cache) -> dict:
     d_emb, d_init, g = model.decoder.backward(params, cache.decoder, dS, None)
     grads.update(g)
     grads.update(
-        model.decoder_embedding.backward(params, cache.dec_in, d_emb, out_mask)
+        model.decoder_embedding.backward(
+            params, cache.dec_in, d_emb, out_mask, sparse=sparse_embedding
+        )
     )
     d_finals, g = bridge_backward(params, model, cache.bridge, d_init)
     grads.update(g)
@@ -407,7 +440,11 @@ def backward(params: dict, model: Seq2Seq, d_logits: np.ndarray, cache) -> dict:
     grads.update(g)
     if embedding is not None:
         in_mask = step_mask(cache.in_lengths, dx.shape[0])
-        grads.update(embedding.backward(params, cache.X, dx, in_mask))
+        grads.update(
+            embedding.backward(
+                params, cache.tokens, dx, in_mask, sparse=sparse_embedding
+            )
+        )
     return {k: grads[k] for k in params}
 
 

@@ -292,3 +292,69 @@ def test_embedding_init_starts_the_known_rows_from_the_given_vectors():
         RNNClassifier(embedding_dim=4, embedding_init={"good": np.ones(3)}).fit(X, y)
     with pytest.raises(ValueError, match="numeric sequences"):
         RNNClassifier(embedding_init={"a": [1.0]}).fit(np.ones((4, 3)), [0, 1, 0, 1])
+
+
+# ----------------------------------------------------------------------------
+# the encoder-decoder's and the language model's token inputs
+# ----------------------------------------------------------------------------
+
+
+def test_encoder_decoder_gradients_through_the_character_encoder():
+    from skrnn import _seq2seq as S
+
+    _, _, X, lengths, _, tokens = _case("gru", True, seed=3)
+    rng = np.random.default_rng(4)
+    model = S.Seq2Seq(
+        cell="gru",
+        hidden_size=3,
+        n_outputs=5,
+        n_embeddings=int(X.words.max()) + 1,
+        embedding_dim=3,
+        bidirectional=True,
+        attention="general",
+        dtype=np.float64,
+        n_chars=int(X.chars.max()) + 1,
+        char_embedding_dim=2,
+        char_hidden_size=2,
+    )
+    params = model.init_params(rng)
+    B = X.shape[1]
+    out_lengths = rng.integers(1, 4, size=B)
+    dec_in = rng.integers(0, 5, size=(3, B))
+    w = rng.standard_normal((3, B, 5)) * step_mask(out_lengths, 3)[:, :, None]
+
+    def loss():
+        logits, _, _ = S.forward(params, model, X, lengths, dec_in, out_lengths)
+        return float(np.sum(logits * w))
+
+    _, _, cache = S.forward(params, model, X, lengths, dec_in, out_lengths)
+    grads = S.backward(params, model, w, cache)
+    assert any(k.startswith("encoder.chars.rnn.") for k in params)
+    for name in [k for k in params if k.startswith("encoder.")]:
+        p = params[name]
+        num = np.zeros_like(p)
+        for i in range(p.size):
+            old = p.flat[i]
+            p.flat[i] = old + 1e-6
+            plus = loss()
+            p.flat[i] = old - 1e-6
+            minus = loss()
+            p.flat[i] = old
+            num.flat[i] = (plus - minus) / 2e-6
+        err = np.linalg.norm(grads[name] - num) / max(
+            np.linalg.norm(grads[name]) + np.linalg.norm(num), 1e-7
+        )
+        assert err < 1e-6, f"{name} rel err {err:.2e}"
+
+
+def test_encoder_decoder_reads_unseen_words_by_their_spelling():
+    """Output: the suffix class of each input word; the test words are unseen."""
+    from skrnn import RNNEncoderDecoder
+
+    (X, y), (X_new, y_new) = _suffix_task(3)
+    params = dict(hidden_size=16, max_iter=25, learning_rate_init=0.01, random_state=0)
+    words_only = RNNEncoderDecoder(**params).fit(X, y)
+    with_chars = RNNEncoderDecoder(**params, char_hidden_size=16).fit(X, y)
+    assert words_only.score(X_new, y_new) < 0.2  # whole 4-tag outputs right
+    assert with_chars.score(X_new, y_new) >= 0.9
+    assert "encoder.chars.embedding.weight" in with_chars.coefs_

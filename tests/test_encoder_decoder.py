@@ -574,7 +574,7 @@ def test_bad_parameters_and_unfitted_use():
         est.set_params(beam_width=1, max_length=0).predict(WORDS)
     with pytest.raises(ValueError, match="attention"):
         _small(attention="luong").fit(WORDS, WORDS)
-    with pytest.raises(ValueError, match="fitted on token sequences"):
+    with pytest.raises(ValueError, match="fitted on strings"):
         est.set_params(max_length=None).predict(np.zeros((2, 3)))
 
 
