@@ -73,6 +73,7 @@ __all__ = [
     "format_table",
     "main",
     "most_frequent_tag_baseline",
+    "run_g2p",
     "run_language_model",
     "run_pos",
     "run_sentiment",
@@ -389,6 +390,8 @@ TAGGER_PARAMS = dict(
 #: to keep the whole demo within two minutes; ``benchmarks/bench_text.py``
 #: runs the same models on all of them.
 POS_SENTENCES = 2500
+#: Epochs of the demo's grapheme-to-phoneme model.
+G2P_EPOCHS = 10
 #: Epochs of the demo's tagger (the benchmark trains 25 on all sentences).
 POS_EPOCHS = 12
 
@@ -543,6 +546,91 @@ def run_language_model(*, quick: bool = False) -> TaskResult:
         },
         difference_se=bootstrap_se(
             lambda a, b, n: bits(a, n) - bits(b, n), rnn_ll, ngram_ll, n
+        ),
+    )
+
+
+# ----------------------------------------------------------------------------
+# grapheme to phoneme
+# ----------------------------------------------------------------------------
+
+
+def run_g2p(*, quick: bool = False) -> TaskResult:
+    """Spelling to pronunciation on the CMU dictionary: an attention
+    encoder-decoder beside a joint-sequence (graphone) n-gram model.
+
+    Parameters
+    ----------
+    quick : bool, default=False
+        Train on 500 words for one epoch instead of 5,000 words.
+
+    Returns
+    -------
+    TaskResult
+        Word error rate (share of test words with any phoneme wrong; lower
+        wins) of both models on 500 held-out words, stress marks kept; ``extra``
+        holds the phoneme error rates and a few predictions.
+    """
+    from ._baselines import G2P_STRESS, GraphoneG2P
+    from ._encoder_decoder import RNNEncoderDecoder
+    from .datasets import load_cmudict
+    from .metrics import token_error_rate
+
+    X, y = load_cmudict(stress=G2P_STRESS, return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, train_size=500 if quick else 5000, test_size=500, random_state=SEED
+    )
+    rnn = RNNEncoderDecoder(
+        cell="lstm",
+        hidden_size=128,
+        embedding_dim=64,
+        bidirectional=True,
+        attention="dot",
+        batch_size=64,
+        learning_rate_init=0.005,
+        max_iter=1 if quick else G2P_EPOCHS,
+        early_stopping=False,
+        dtype="float32",
+        random_state=SEED,
+    )
+    rnn_seconds = _timed_fit(rnn, X_train, y_train)
+    start = time.perf_counter()
+    graphone = GraphoneG2P().fit(X_train, y_train)
+    baseline_pred = graphone.predict(X_test)
+    baseline_seconds = time.perf_counter() - start
+    rnn_pred = rnn.predict(X_test)
+    rnn_wrong = np.array(
+        [list(p) != list(t) for p, t in zip(rnn_pred, y_test, strict=True)]
+    )
+    base_wrong = np.array(
+        [list(p) != list(t) for p, t in zip(baseline_pred, y_test, strict=True)]
+    )
+    examples = ", ".join(
+        f"{w} -> {' '.join(p)}" for w, p in zip(X_test[:3], rnn_pred[:3], strict=True)
+    )
+    return TaskResult(
+        task="g2p",
+        model="BiLSTM encoder-decoder, attention",
+        metric="word error rate (lower wins)",
+        score=float(rnn_wrong.mean()),
+        baseline_name="graphone 6-gram",
+        baseline=float(base_wrong.mean()),
+        fit_seconds=rnn_seconds,
+        baseline_seconds=baseline_seconds,
+        higher_is_better=False,
+        digits=3,
+        estimators={"rnn": rnn},
+        extra={
+            "n_train": len(X_train),
+            "n_test": len(X_test),
+            "report": (
+                f"phoneme error rate: RNN {token_error_rate(y_test, rnn_pred):.3f}, "
+                f"baseline {token_error_rate(y_test, baseline_pred):.3f}; "
+                f"RNN: {examples}"
+            ),
+        },
+        difference_se=bootstrap_se(
+            lambda a, b: a.mean() - b.mean(), rnn_wrong, base_wrong
         ),
     )
 
@@ -814,6 +902,7 @@ def main(argv: list[str] | None = None) -> int:
             ("stocks", run_stocks),
             ("POS tagging", run_pos),
             ("language model", run_language_model),
+            ("g2p", run_g2p),
         ):
             print(f"  training: {name} ...", flush=True)
             results.append(run(quick=args.quick))
