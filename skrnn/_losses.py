@@ -106,7 +106,8 @@ def masked_loss(kind: str, out, targets, lengths, weights=None, norm=None):
         # for a 64 x 32 x 68 window)
         w = None
         if weights is not None:
-            w = np.broadcast_to(weights[None, :], mask.shape).reshape(-1)
+            w2 = weights if weights.ndim == 2 else weights[None, :]
+            w = np.broadcast_to(w2, mask.shape).reshape(-1)
         flat_out = out.reshape((-1,) + out.shape[2:])
         flat_targets = targets.reshape((-1,) + targets.shape[2:])
         loss, d = LOSSES[kind](flat_out, flat_targets, w, norm)

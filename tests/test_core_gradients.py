@@ -247,9 +247,13 @@ def test_loss_gradients_match_central_differences(name):
 
 
 @pytest.mark.parametrize("name", ["softmax", "logistic", "squared"])
-@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("weighted", [False, "per sequence", "per step"])
 def test_masked_loss_without_padding_is_the_masked_computation(name, weighted):
-    """The unpadded fast path gives the very same bits as selecting the steps."""
+    """The unpadded fast path gives the very same bits as selecting the steps.
+
+    Weights are per sequence ``(B,)`` or per step ``(T, B)`` (the tagger's
+    class weights).
+    """
     rng = np.random.default_rng(2)
     T, B, C = 4, 3, 5
     out = rng.standard_normal((T, B, C)).astype(np.float32)
@@ -257,11 +261,18 @@ def test_masked_loss_without_padding_is_the_masked_computation(name, weighted):
         y = rng.integers(0, C, (T, B))
     else:
         y = rng.integers(0, 2, (T, B, C)).astype(np.float32)
-    w = rng.uniform(0.5, 2, B) if weighted else None
+    w = None
+    if weighted == "per sequence":
+        w = rng.uniform(0.5, 2, B)
+    elif weighted == "per step":
+        w = rng.uniform(0.5, 2, (T, B))
+    w_full = (
+        None if w is None else np.broadcast_to(w if w.ndim == 2 else w[None], (T, B))
+    )
     lengths = np.full(B, T)
     loss, d = losses.masked_loss(name, out, y, lengths, w, norm=7.0)
     mask = np.ones((T, B), dtype=bool)
-    w_rows = None if w is None else np.broadcast_to(w[None, :], (T, B))[mask]
+    w_rows = None if w is None else w_full[mask]
     loss_ref, d_ref = losses.LOSSES[name](out[mask], y[mask], w_rows, 7.0)
     assert loss == loss_ref
     np.testing.assert_array_equal(d, d_ref.reshape(T, B, C))
@@ -270,7 +281,7 @@ def test_masked_loss_without_padding_is_the_masked_computation(name, weighted):
     loss, d = losses.masked_loss(name, out, y, lengths, w, norm=7.0)
     real = losses.step_mask(lengths, T)
     assert np.all(d[~real] == 0)
-    w_rows = None if w is None else np.broadcast_to(w[None, :], (T, B))[real]
+    w_rows = None if w is None else w_full[real]
     assert loss == losses.LOSSES[name](out[real], y[real], w_rows, 7.0)[0]
 
 
