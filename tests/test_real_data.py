@@ -110,9 +110,11 @@ def test_tagger_brown_pos_token_accuracy():
         y_test, most_frequent_tag_baseline(X_train, y_train, X_test)
     )
     assert model.score(X_test, y_test) == pytest.approx(accuracy)
-    # measured 0.942 (seeds 0-5: 0.937-0.942) against 0.899 for the baseline
+    # measured 0.932 (seeds 0-2: 0.932-0.934; dense Adam on the embedding gives
+    # the same, lazy Adam without the missed steps 0.918-0.922) against 0.899
+    # for the baseline
     assert baseline == pytest.approx(0.899, abs=0.001)
-    assert accuracy >= 0.92
+    assert accuracy >= 0.925
 
 
 def _daily_range():
@@ -171,7 +173,13 @@ def test_demo_quick_runs_and_prints_one_table(tmp_path):
     # columns: task, model, metric, score, baseline, baseline score, 2 fit times
     rows = [re.split(r"\s{2,}", line) for line in lines[headers[0] + 2 :]]
     rows = [cells for cells in rows if len(cells) == 8]
-    assert [cells[0] for cells in rows] == ["sentiment", "stocks", "POS tagging"]
+    assert [cells[0] for cells in rows] == [
+        "sentiment",
+        "stocks",
+        "POS tagging",
+        "language model",
+        "g2p",
+    ]
     for cells in rows:
         assert all(np.isfinite(float(cells[i])) for i in (3, 5, 6, 7))
     assert "Plots written" not in result.stdout
