@@ -645,9 +645,10 @@ PARAMETERS_DOC = """cell : {"rnn", "lstm", "gru"}, default="lstm"
         L2 penalty on the weights (not the biases). As in
         :class:`~sklearn.neural_network.MLPClassifier` it is divided by the
         number of sequences in the batch. The embedding of token input is
-        penalised, and updated, only in the rows of the tokens a batch uses
-        (lazy updates, as PyTorch's ``SparseAdam``), so a batch costs the same
-        whatever the size of the vocabulary.
+        penalised, and updated, only in the rows of the tokens a batch uses, so
+        a batch costs the same whatever the size of the vocabulary (the motion
+        of dense Adam in the steps a row missed is applied when it is next
+        used; see the training guide).
     batch_size : int, default=32
         Sequences per mini-batch (capped at the number of samples). Batches are
         grouped by length so that little padding is computed.

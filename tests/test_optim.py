@@ -229,3 +229,39 @@ def test_estimator_embedding_rows_of_unused_tokens_stay_put():
     other = [i for i in range(len(before)) if i not in used]
     assert np.array_equal(after[other], before[other])
     assert not np.allclose(after[used], before[used])
+
+
+@pytest.mark.parametrize(
+    "opt",
+    [
+        lambda: Adam(0.01, epsilon=1e-14),
+        lambda: Adam(0.003, 0.8, 0.99, epsilon=1e-14),
+        lambda: SGD(0.1, 0.9, True),
+        lambda: SGD(0.1, 0.7, False),
+    ],
+)
+def test_sparse_update_catches_up_the_steps_a_row_missed(opt):
+    """Rows used now and then end where dense updates (zero gradient in the
+    steps that skip them) put them, once they are used again; in between they
+    keep their values."""
+    from skrnn._optim import RowSparse
+
+    rng = np.random.default_rng(4)
+    E = rng.standard_normal((8, 3))
+    dense_p, sparse_p = {"w": E.copy()}, {"w": E.copy()}
+    dense_o, sparse_o = opt(), opt()
+    # row 0 every step, row 1 at steps 1, 5 and 40, row 2 at steps 3 and 40,
+    # rows 3.. at step 40 only (never moved before)
+    uses = {1: [0, 1], 2: [0], 3: [0, 2], 4: [0], 5: [0, 1], 40: list(range(8))}
+    for t in range(1, 41):
+        rows = np.array(uses.get(t, [0]))
+        g = rng.standard_normal((len(rows), 3))
+        full = np.zeros_like(E)
+        full[rows] = g
+        before = sparse_p["w"].copy()
+        dense_o.step(dense_p, {"w": full})
+        sparse_o.step(sparse_p, {"w": RowSparse(rows, g.copy())})
+        unused = np.setdiff1d(np.arange(8), rows)
+        assert np.array_equal(sparse_p["w"][unused], before[unused])
+        assert_allclose(sparse_p["w"][rows], dense_p["w"][rows], rtol=1e-12)
+    assert_allclose(sparse_p["w"], dense_p["w"], rtol=1e-12)
