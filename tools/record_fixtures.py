@@ -1,8 +1,9 @@
 """Record the three estimators' weights and outputs on fixed seeds.
 
 ``tests/test_fixtures.py`` trains the same configurations with the current code
-and demands bit-identical ``coefs_`` and predictions: refactoring the core must
-not change a single number. Run this script only when a change of numbers is
+and demands the same ``coefs_`` and predictions (bit for bit on the recording
+machine, to rounding elsewhere): refactoring the core must not change the
+numbers. Run this script only when a change of numbers is
 intended (and say why in the commit)::
 
     python tools/record_fixtures.py            # writes tests/data/fixtures.npz
