@@ -94,6 +94,8 @@ _DOCUMENTED_CLASSES = [
     "skrnn.RNNClassifier",
     "skrnn.RNNRegressor",
     "skrnn.RNNSequenceTagger",
+    "skrnn.RNNLanguageModel",
+    "skrnn.RNNEncoderDecoder",
     "skrnn.preprocessing.Tokenizer",
     "skrnn.preprocessing.SequenceScaler",
     "skrnn.preprocessing.WordShapes",
