@@ -9,7 +9,9 @@ sequences go together (grouped by length, so little padding is computed).
 For language models, :func:`with_marker` frames each document of token ids by a
 marker (inputs start with it, targets end with it), :func:`document_stream`
 joins documents into one stream of ids and :func:`parallel_streams` cuts that
-stream into contiguous streams trained side by side.
+stream into contiguous streams trained side by side;
+:meth:`TokenRagged.with_marker` and :func:`spelled_stream` do the same for
+character-aware tokens, whose marker gets a spelling of its own.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ __all__ = [
     "n_parallel_streams",
     "parallel_streams",
     "prediction_batches",
+    "spelled_stream",
+    "token_batch",
     "unpad",
     "with_marker",
 ]
@@ -176,9 +180,10 @@ class Ragged:
         n_steps = int(lengths.max()) if len(lengths) else 0
         steps = np.arange(n_steps, dtype=np.int64)[:, None]
         mask = steps < lengths
-        # Where a step is padding, read row 0 of the sequence (always valid:
-        # every sequence has at least one step) and zero it afterwards.
-        positions = starts + np.where(mask, steps, 0)
+        # Where a step is padding, read row 0 of the data (valid whenever a
+        # step is read at all, even for an empty sequence) and zero it
+        # afterwards.
+        positions = np.where(mask, starts + steps, 0)
         out = self.data.take(positions, axis=0)
         if dtype is not None:
             out = out.astype(dtype, copy=False)
@@ -287,13 +292,86 @@ class TokenRagged(Ragged):
     def pad(self, indices=None, dtype=None) -> tuple[TokenBatch, np.ndarray]:
         """A :class:`TokenBatch` of the chosen sequences, and their lengths."""
         pairs, lengths = super().pad(indices)
-        mask = np.arange(pairs.shape[0])[:, None] < lengths[None, :]
-        used, local = np.unique(pairs[:, :, 1][mask], return_inverse=True)
-        types = np.zeros(pairs.shape[:2], dtype=np.intp)
-        types[mask] = local.reshape(-1)
-        chars, char_lengths = self.type_chars.pad(used)
-        words = np.ascontiguousarray(pairs[:, :, 0])
-        return TokenBatch(words, types, chars, char_lengths), lengths
+        batch = token_batch(pairs[:, :, 0], pairs[:, :, 1], lengths, self.type_chars)
+        return batch, lengths
+
+    def with_marker(self, marker: int, spelling) -> tuple[TokenRagged, Ragged]:
+        """:func:`with_marker` for character-aware tokens.
+
+        The marker is spelled ``spelling`` (character ids), a type of its own
+        appended to ``type_chars``; so is every token whose word id is
+        ``marker`` (a token of the data spelled like the marker).
+
+        Returns
+        -------
+        inputs : TokenRagged
+            Each document's ``(word id, type id)`` pairs, the marker first.
+        targets : Ragged
+            Each document's word ids, the marker last.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skrnn._ragged import Ragged, TokenRagged
+        >>> spellings = Ragged.from_list([np.array([3, 4]), np.array([5])])
+        >>> docs = TokenRagged(np.array([[7, 0], [8, 1], [8, 1]]), [0, 2, 3], spellings)
+        >>> inputs, targets = docs.with_marker(1, [9])
+        >>> inputs.data.tolist()
+        [[1, 2], [7, 0], [8, 1], [1, 2], [8, 1]]
+        >>> targets.data.tolist(), inputs.type_chars.data.tolist()
+        ([7, 8, 1, 8, 1], [3, 4, 5, 9])
+        """
+        words, targets = with_marker(self.words(), marker)
+        n_types = len(self.type_chars)
+        types, _ = with_marker(Ragged(self.data[:, 1], self.offsets), n_types)
+        types.data[words.data == marker] = n_types
+        spelling = np.asarray(spelling, dtype=self.type_chars.data.dtype)
+        spelled = self.type_chars.offsets[-1] + len(spelling)
+        type_chars = Ragged(
+            np.concatenate([self.type_chars.data, spelling]),
+            np.append(self.type_chars.offsets, spelled),
+        )
+        pairs = np.stack([words.data, types.data], axis=1)
+        return TokenRagged(pairs, words.offsets, type_chars), targets
+
+
+def token_batch(words, types, lengths, type_chars: Ragged) -> TokenBatch:
+    """A :class:`TokenBatch` of time-major word and type ids, each distinct type
+    of the real steps spelled once.
+
+    Parameters
+    ----------
+    words, types : ndarray of int of shape (T, B)
+        Word ids and type ids (rows of ``type_chars``); past a column's length
+        they are ignored.
+    lengths : array-like of int of shape (B,)
+        Real steps of each column.
+    type_chars : Ragged
+        The character ids of every type.
+
+    Returns
+    -------
+    TokenBatch
+        Its ``types`` index the batch's own spellings (``chars``), in the order
+        of their type ids; 0 past a column's length.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._ragged import Ragged, token_batch
+    >>> spellings = Ragged.from_list([np.array([3, 4]), np.array([5]), np.array([6])])
+    >>> batch = token_batch(np.array([[7, 8], [7, 0]]), np.array([[2, 0], [2, 1]]),
+    ...                     [2, 1], spellings)
+    >>> batch.types.tolist(), batch.chars.tolist(), batch.char_lengths.tolist()
+    ([[1, 0], [1, 0]], [[3, 6], [4, 0]], [2, 1])
+    """
+    lengths = np.asarray(lengths)
+    mask = np.arange(words.shape[0])[:, None] < lengths[None, :]
+    used, local = np.unique(types[mask], return_inverse=True)
+    local_types = np.zeros(words.shape, dtype=np.intp)
+    local_types[mask] = local.reshape(-1)
+    chars, char_lengths = type_chars.pad(used)
+    return TokenBatch(np.ascontiguousarray(words), local_types, chars, char_lengths)
 
 
 def unpad(values: np.ndarray, lengths) -> list[np.ndarray]:
@@ -510,6 +588,49 @@ def document_stream(docs: Ragged, separator: int, order=None) -> np.ndarray:
         docs = docs.take(order)
     inputs, _ = with_marker(docs, separator)
     return np.append(inputs.data, separator)
+
+
+def spelled_stream(docs: TokenRagged, separator: int, spelling, order=None):
+    """:func:`document_stream` for character-aware tokens.
+
+    Parameters
+    ----------
+    docs : TokenRagged
+        ``(word id, type id)`` pairs, one sequence per document.
+    separator : int
+        The word id of the end marker.
+    spelling : array-like of int
+        The character ids the marker is spelled with (see
+        :meth:`TokenRagged.with_marker`).
+    order : array-like of int, default=None
+        The order of the documents in the stream (None: as given).
+
+    Returns
+    -------
+    words : ndarray of int of shape (1 + sum(len(d) + 1),)
+        The stream of word ids, as :func:`document_stream` gives it.
+    types : ndarray of int, the shape of ``words``
+        The type id of every position of the stream.
+    type_chars : Ragged
+        The spellings of the types, the marker's last.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._ragged import Ragged, TokenRagged, spelled_stream
+    >>> spellings = Ragged.from_list([np.array([3, 4]), np.array([5])])
+    >>> docs = TokenRagged(np.array([[7, 0], [8, 1], [8, 1]]), [0, 2, 3], spellings)
+    >>> words, types, type_chars = spelled_stream(docs, 1, [9], order=[1, 0])
+    >>> words.tolist(), types.tolist()
+    ([1, 8, 1, 7, 8, 1], [2, 1, 2, 0, 1, 2])
+    """
+    if order is not None:
+        docs = docs.take(order)
+    inputs, _ = docs.with_marker(separator, spelling)
+    marker_type = len(inputs.type_chars) - 1
+    words = np.append(inputs.data[:, 0], separator)
+    types = np.append(inputs.data[:, 1], marker_type)
+    return words, types, inputs.type_chars
 
 
 def n_parallel_streams(n_positions: int, batch_size: int, window: int) -> int:
