@@ -20,10 +20,14 @@ from ._lm_network import LanguageNetwork
 from ._losses import masked_loss
 from ._ragged import (
     Ragged,
+    TokenBatch,
+    TokenRagged,
     document_stream,
     n_parallel_streams,
     parallel_streams,
     prediction_batches,
+    spelled_stream,
+    token_batch,
     unpad,
     with_marker,
 )
@@ -55,6 +59,8 @@ class _Epoch:
     targets: np.ndarray  # (L, S) ids
     lengths: np.ndarray  # (S,)
     states: list  # states after the last window trained
+    types: np.ndarray | None = None  # (L, S) type ids (character-aware)
+    spellings: Ragged | None = None  # the types' character ids
 
 
 #: The language model's own text for the shared parameters whose default or
@@ -105,12 +111,13 @@ _OWN_PARAMETERS = {
 
 
 #: Shared parameters the language model does not have.
-_NOT_PARAMETERS = ("bidirectional", "char_hidden_size", "char_embedding_dim")
+_NOT_PARAMETERS = ("bidirectional",)
 
 
 def _parameters_doc() -> str:
-    """The shared parameter documentation without ``bidirectional`` and
-    ``pooling``, with the entries of :data:`_OWN_PARAMETERS` replaced."""
+    """The shared parameter documentation without ``bidirectional``, ``pooling``
+    and ``class_weight``, with the entries of :data:`_OWN_PARAMETERS`
+    replaced."""
     shared = "    " + parameters_doc(pooling=False, class_weight=None)
     entries = []
     for entry in re.split(r"\n(?=    \S)", shared):
@@ -157,11 +164,17 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
         ``"<eos>"`` is that marker.
     vocabulary_ : dict
         Character or token to id (the markers are not keys).
+    char_vocabulary_ : dict
+        Character to id of the spellings (``char_hidden_size`` set only): id 0
+        is any character not seen in ``fit``; the end marker's own character,
+        ``len(char_vocabulary_) + 1``, is not a key.
     coefs_ : dict of str to ndarray
         The weights, keyed and shaped as PyTorch's: ``"embedding.weight"``
         ``(n_classes, embedding_dim)``, ``"rnn.weight_ih_l0"``, ... as in
         ``nn.LSTM``/``nn.GRU``/``nn.RNN``, ``"output.weight"`` ``(n_classes,
-        hidden_size)`` and ``"output.bias"``.
+        hidden_size)`` and ``"output.bias"``; with ``char_hidden_size``, also
+        the character encoder's ``"chars.embedding.weight"`` and
+        ``"chars.rnn.*"`` (a bidirectional ``nn.LSTM``/... of one layer).
     n_iter_ : int
         Epochs run.
     t_ : int
@@ -201,6 +214,17 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
     **Scoring** reads each document from the zero state (after its ``<eos>``)
     and includes its end marker, so it does not depend on the other documents
     or on ``bptt_steps``.
+
+    **Character-aware word models** (``char_hidden_size`` set; token-list input
+    only) join each input token's word embedding with the vector a
+    bidirectional recurrent layer reads from its spelling (C2W), as the other
+    estimators do. A token is spelled as written, also when its word id is
+    ``"<unk>"`` (so an unseen word still gets a vector from its spelling); the
+    end marker ``<eos>`` is spelled with one reserved character of its own (the
+    last row of ``"chars.embedding.weight"``), so its vector is learned. Each
+    training window reads each distinct spelling once, and :meth:`sample`
+    spells the whole vocabulary once per call. The predicted distribution stays
+    over the vocabulary.
 
     The defaults (128 LSTM units, Adam at 0.01, windows of 64 tokens, 32
     streams, ``early_stopping="auto"``) were chosen by measuring held-out bits
@@ -242,6 +266,8 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
         "hidden_size",
         "num_layers",
         "embedding_dim",
+        "char_embedding_dim",
+        "char_hidden_size",
         "min_frequency",
         "dtype",
     )
@@ -253,6 +279,8 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
         hidden_size=128,
         num_layers=1,
         embedding_dim=32,
+        char_hidden_size=None,
+        char_embedding_dim=16,
         min_frequency=1,
         dropout=0.0,
         word_dropout=0.0,
@@ -311,13 +339,18 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
             empty = np.array([_is_empty(x) for x in items], dtype=bool)
             if empty.any():
                 lengths = np.zeros(len(items), dtype=np.int64)
-                data = np.zeros(0, dtype=np.intp)
+                chars = self._char_vocabulary is not None
+                data = np.zeros((0, 2) if chars else 0, dtype=np.intp)
+                spellings = Ragged(np.zeros(0, dtype=np.intp), [0])
                 if not empty.all():
                     rest = [x for x, e in zip(items, empty, strict=True) if not e]
                     docs = self._documents(rest, reset=False)
                     lengths[~empty] = docs.lengths
                     data = docs.data
+                    spellings = getattr(docs, "type_chars", None)
                 offsets = np.concatenate([[0], np.cumsum(lengths)])
+                if chars:
+                    return TokenRagged(data, offsets, spellings)
                 return Ragged(data, offsets)
         # the form (characters or tokens) is checked against the fit's there
         docs, _ = self._validate_input(X, reset=reset, dtype=np.float64, numeric=False)
@@ -326,6 +359,28 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
     def _decode(self, ids) -> str | list:
         symbols = self.classes_[np.asarray(ids, dtype=np.intp)].tolist()
         return "".join(symbols) if self._is_chars else symbols
+
+    @property
+    def _marker_spelling(self) -> np.ndarray:
+        """The end marker's spelling: one character id of its own, after the
+        character vocabulary's."""
+        return np.array([len(self._char_vocabulary)], dtype=np.intp)
+
+    def _marked(self, docs: Ragged) -> tuple[Ragged, Ragged]:
+        """Each document's inputs, ``<eos>`` first (with their spellings for a
+        character-aware model), and its targets, ``<eos>`` last."""
+        if isinstance(docs, TokenRagged):
+            return docs.with_marker(END_ID, self._marker_spelling)
+        return with_marker(docs, END_ID)
+
+    def _vocabulary_spellings(self) -> TokenBatch:
+        """Every id spelled (``<eos>`` with its own character), for sampling."""
+        chars = self._char_vocabulary
+        spellings = [chars.encode_sequence(tok) for tok in self.classes_.tolist()]
+        spellings[END_ID] = self._marker_spelling
+        ids = np.arange(len(spellings))
+        letters, lengths = Ragged.from_list(spellings).pad()
+        return TokenBatch(ids, ids, letters, lengths)
 
     # ------------------------------------------------------------------
     # the training loop's hooks
@@ -340,6 +395,7 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
         return docs
 
     def _build(self) -> LanguageNetwork:
+        chars = self._char_vocabulary
         return LanguageNetwork(
             cell=self.cell,
             n_tokens=len(self.classes_),
@@ -348,6 +404,10 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
             num_layers=self.num_layers,
             dropout=self.dropout,
             dtype=self._float,
+            # the character vocabulary and the end marker's own character
+            n_chars=None if chars is None else len(chars) + 1,
+            char_embedding_dim=self.char_embedding_dim,
+            char_hidden_size=self.char_hidden_size,
         )
 
     def _after_structure_change(self) -> None:
@@ -384,6 +444,11 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
         k = int(np.searchsorted(offsets, cut, side="right")) - 1
         head = offsets[: k + 1].tolist() + ([cut] if cut > offsets[k] else [])
         tail = [0] + (offsets[k + 1 :] - cut).tolist()
+        if isinstance(docs, TokenRagged):
+            return (
+                TokenRagged(docs.data[:cut], head, docs.type_chars),
+                TokenRagged(docs.data[cut:], tail, docs.type_chars),
+            )
         return Ragged(docs.data[:cut], head), Ragged(docs.data[cut:], tail)
 
     def _layout(self, n_positions: int) -> tuple[int, int]:
@@ -397,10 +462,19 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
 
     def _train_batches(self, docs: Ragged) -> list:
         order = self._rng.permutation(len(docs)) if self.shuffle else None
-        stream = document_stream(docs, END_ID, order)
+        types = spellings = None
+        if isinstance(docs, TokenRagged):
+            stream, types, spellings = spelled_stream(
+                docs, END_ID, self._marker_spelling, order
+            )
+        else:
+            stream = document_stream(docs, END_ID, order)
         S, k = self._layout(len(stream) - 1)
         inputs, targets, lengths = parallel_streams(stream, S)
-        epoch = _Epoch(inputs, targets, lengths, self._model.zero_state(S))
+        if types is not None:
+            types, _, _ = parallel_streams(types, S)
+        state = self._model.zero_state(S)
+        epoch = _Epoch(inputs, targets, lengths, state, types, spellings)
         # cross-entropy (nats) and tokens of the epoch, for the verbose line
         self._epoch_totals = [0.0, 0]
         L = inputs.shape[0]
@@ -409,9 +483,14 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
     def _batch_gradients(self, params: dict, batch) -> BatchResult:
         epoch, start, stop = batch
         lengths = np.clip(epoch.lengths - start, 0, stop - start)
+        inputs = epoch.inputs[start:stop]
+        if epoch.types is not None:
+            # each distinct spelling of the window is read once
+            types = epoch.types[start:stop]
+            inputs = token_batch(inputs, types, lengths, epoch.spellings)
         logits, finals, cache = self._model.forward(
             params,
-            self._drop_words(epoch.inputs[start:stop]),
+            self._drop_words(inputs),
             lengths,
             epoch.states,
             training=True,
@@ -511,7 +590,7 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
 
     def _log_likelihoods(self, docs: Ragged) -> np.ndarray:
         """Total log-likelihood of each document, end marker included (float64)."""
-        inputs, targets = with_marker(docs, END_ID)
+        inputs, targets = self._marked(docs)
         head = self._model.head
         totals = np.zeros(len(docs))
         for idx, chunk in self._inference_batches(inputs.lengths):
@@ -534,7 +613,7 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
     def _final_states(self, docs: Ragged) -> list[State]:
         """Every layer's state after reading each document (after ``<eos>``),
         stacked into arrays of shape ``(n, H)``."""
-        inputs, _ = with_marker(docs, END_ID)
+        inputs, _ = self._marked(docs)
         n, H = len(docs), self.hidden_size
         dtype = self._float
         hs = [np.zeros((n, H), dtype=dtype) for _ in range(self.num_layers)]
@@ -682,7 +761,7 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
                 "return_cell_states=True needs cell='lstm'; this model's cell is "
                 f"{self._model.cell!r}."
             )
-        inputs, _ = with_marker(docs, END_ID)
+        inputs, _ = self._marked(docs)
         hidden, cells = [None] * len(docs), [None] * len(docs)
         for idx, chunk in self._inference_batches(inputs.lengths):
             X_ids, lengths = inputs.pad(idx)
@@ -721,7 +800,8 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
         the next token from the model's distribution sharpened by
         ``temperature`` (never ``"<unk>"``), reads it, and draws again, until it
         draws ``"<eos>"`` or has ``max_length`` tokens. The samples are drawn
-        side by side, on weights prepared once per call.
+        side by side, on weights prepared once per call (a character-aware
+        model spells its whole vocabulary once per call, not once per step).
 
         Parameters
         ----------
@@ -755,7 +835,12 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
                 "small value such as 0.01 for the most probable continuation."
             )
         rng = check_random_state(random_state)
-        ids = [END_ID]
+        net, params = self._model, self.coefs_
+        spelled = self._char_vocabulary is not None
+        # a character-aware model spells the whole vocabulary once, here
+        spellings = self._vocabulary_spellings() if spelled else None
+        prepared = net.prepare(params, spellings)
+        x = prepared.table[[END_ID]]  # the input vectors read before drawing
         if prefix is not None and len(prefix) > 0:
             if isinstance(prefix, str) != self._is_chars:
                 raise ValueError(
@@ -763,12 +848,17 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
                     "list of str tokens for a model fitted on token lists; got "
                     f"{type(prefix).__name__}."
                 )
-            ids += self._documents([prefix], reset=False).data.tolist()
-        net, params = self._model, self.coefs_
-        prepared = net.prepare(params)
+            docs = self._documents([prefix], reset=False)
+            if spelled:
+                # the prefix's tokens spelled as written, unseen words too
+                batch, _ = docs.pad()
+                read, _ = net.embedding.forward(params, batch, keep_cache=False)
+                x = np.concatenate([x, read[:, 0]])
+            else:
+                x = np.concatenate([x, prepared.table[docs.data]])
         states = net.zero_state(1)
-        for token in ids:
-            logits, states = net.step(params, prepared, np.array([token]), states)
+        for row in x:
+            logits, states = net.read(params, prepared, row[None], states)
         states = [
             State(
                 np.repeat(s.h, n_samples, axis=0),

@@ -5,14 +5,19 @@ The parts are :class:`~skrnn._layers.Embedding` (``"embedding.weight"``),
 :class:`~skrnn._stack.Stack` (``"rnn.*"``) and :class:`~skrnn._layers.Dense`
 (``"output.weight"``, ``"output.bias"``): the layout of PyTorch's
 word-language-model example (which calls the first and last ``encoder`` and
-``decoder``). :meth:`LanguageNetwork.forward` reads a time-major ``(T, B)`` batch
-of token ids from given initial states and returns the logits of the next token
-at every step and the final states; :meth:`LanguageNetwork.backward` turns the
-gradient on the logits into parameter gradients. The state that a window of
-truncated back-propagation hands to the next one is an input here, so no
-gradient ever flows into it. :meth:`LanguageNetwork.scan` reads long batches in
-pieces for inference, and :meth:`LanguageNetwork.prepare` / :meth:`step` advance
-one token at a time for sampling.
+``decoder``). A character-aware network (``char_hidden_size`` set) joins each
+token's word embedding with the :class:`~skrnn._layers.CharEncoder` vector of its
+spelling (``"chars.*"``), through a :class:`~skrnn._layers.TokenEncoder`; its
+batches are :class:`~skrnn._ragged.TokenBatch` instead of arrays of ids.
+:meth:`LanguageNetwork.forward` reads a time-major ``(T, B)`` batch of tokens
+from given initial states and returns the logits of the next token at every
+step and the final states; :meth:`LanguageNetwork.backward` turns the gradient
+on the logits into parameter gradients. The state that a window of truncated
+back-propagation hands to the next one is an input here, so no gradient ever
+flows into it. :meth:`LanguageNetwork.scan` reads long batches in pieces for
+inference (spelling each batch's tokens once), and
+:meth:`LanguageNetwork.prepare` / :meth:`step` advance one token at a time for
+sampling, on the input vectors of the whole vocabulary computed once.
 """
 
 from __future__ import annotations
@@ -22,19 +27,27 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._layers import Dense, Embedding
+from ._layers import CharEncoder, Dense, Embedding, TokenEncoder
 from ._losses import step_mask
+from ._ragged import TokenBatch
 from ._stack import Stack, State, dropout_mask
 
 
 class WindowCache(NamedTuple):
     """What :meth:`LanguageNetwork.backward` needs from its forward pass."""
 
-    ids: np.ndarray  # (T, B) input ids
+    tokens: object  # the token encoder's cache (the (T, B) ids without chars)
     lengths: np.ndarray  # (B,)
     top: np.ndarray  # (T, B, H) what the head read (after dropout)
     head_mask: np.ndarray | None  # dropout mask before the head
     stack: object  # StackCache
+
+
+class Prepared(NamedTuple):
+    """What :meth:`LanguageNetwork.step` reads, laid out once."""
+
+    stack: list  # the recurrent weights, from Stack.prepare
+    table: np.ndarray  # (n_tokens, input size): the input vector of every id
 
 
 def _copy_states(states: list[State]) -> list[State]:
@@ -57,6 +70,11 @@ class LanguageNetwork:
         Inverted dropout between recurrent layers and before the head, in
         training only.
     dtype : numpy dtype, default=float32
+    n_chars : int, default=None
+        Character ids of a character-aware token encoder (None: words only).
+    char_embedding_dim : int, default=16
+    char_hidden_size : int, default=None
+        Units per direction of the character encoder (needs ``n_chars``).
     """
 
     cell: str
@@ -66,19 +84,29 @@ class LanguageNetwork:
     num_layers: int = 1
     dropout: float = 0.0
     dtype: np.dtype = np.dtype(np.float32)
+    n_chars: int | None = None
+    char_embedding_dim: int = 16
+    char_hidden_size: int | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "dtype", np.dtype(self.dtype))
 
     @property
-    def embedding(self) -> Embedding:
-        return Embedding(self.n_tokens, self.embedding_dim)
+    def embedding(self) -> TokenEncoder:
+        """The word embedding, joined by the spelling's vector when
+        character-aware."""
+        chars = None
+        if self.char_hidden_size is not None:
+            chars = CharEncoder(
+                self.n_chars, self.char_embedding_dim, self.char_hidden_size, self.cell
+            )
+        return TokenEncoder(Embedding(self.n_tokens, self.embedding_dim), chars)
 
     @property
     def stack(self) -> Stack:
         return Stack(
             self.cell,
-            self.embedding_dim,
+            self.embedding.output_size,
             self.hidden_size,
             self.num_layers,
             False,
@@ -128,7 +156,9 @@ class LanguageNetwork:
         Parameters
         ----------
         params : dict of ndarray
-        ids : ndarray of int of shape (T, B)
+        ids : ndarray of int of shape (T, B) or TokenBatch
+            Token ids; a :class:`~skrnn._ragged.TokenBatch` for a
+            character-aware network.
         lengths : ndarray of shape (B,)
             Real steps per column, in any order (0: the state passes through).
         init : list of State, default=None
@@ -148,7 +178,7 @@ class LanguageNetwork:
         cache : WindowCache
         """
         lengths = np.asarray(lengths, dtype=np.intp)
-        x = self.embedding.forward(params, ids)
+        x, tokens = self.embedding.forward(params, ids)
         top, finals, stack_cache = self.stack.forward(
             params, x, lengths, init, training=training, rng=rng
         )
@@ -157,7 +187,7 @@ class LanguageNetwork:
             head_mask = dropout_mask(rng, top.shape, self.dropout, self.dtype)
             top = top * head_mask
         logits = self.head.forward(params, top)
-        cache = WindowCache(ids, lengths, top, head_mask, stack_cache)
+        cache = WindowCache(tokens, lengths, top, head_mask, stack_cache)
         return logits, _copy_states(finals), cache
 
     def backward(self, params: dict, cache: WindowCache, d_logits: np.ndarray) -> dict:
@@ -169,11 +199,11 @@ class LanguageNetwork:
             d_top *= cache.head_mask
         dx, _, stack_grads = self.stack.backward(params, cache.stack, d_top, None)
         grads.update(stack_grads)
-        T = cache.ids.shape[0]
+        T = dx.shape[0]
         real = None
-        if np.any(cache.lengths < T):
+        if self.char_hidden_size is not None or np.any(cache.lengths < T):
             real = step_mask(cache.lengths, T)
-        grads.update(self.embedding.backward(params, cache.ids, dx, real))
+        grads.update(self.embedding.backward(params, cache.tokens, dx, real))
         return {k: grads[k] for k in params}
 
     # ------------------------------------------------------------------
@@ -196,27 +226,62 @@ class LanguageNetwork:
         ``(start, top, cells, states)``: the top layer's outputs ``(c, B, H)``
         (zeros past a column's end), its LSTM cell states (with
         ``cell_states``, else None) and the states of every layer after the
-        piece. Memory does not grow with ``T``.
+        piece. Memory does not grow with ``T``. The spellings of a
+        :class:`~skrnn._ragged.TokenBatch` are read once, before the first
+        piece.
         """
         lengths = np.asarray(lengths, dtype=np.intp)
         states = self.zero_state(ids.shape[1])
+        encoder = self.embedding
+        spelled = None
+        if encoder.chars is not None:
+            spelled, _ = encoder.chars.forward(
+                params, ids.chars, ids.char_lengths, keep_cache=False
+            )
         for start in range(0, int(lengths[0]), chunk):
             part = np.clip(lengths - start, 0, chunk)
             stop = start + int(part[0])
-            x = self.embedding.forward(params, ids[start:stop])
+            piece = ids[start:stop]
+            if spelled is None:
+                x = encoder.word.forward(params, piece)
+            else:
+                words = encoder.word.forward(params, piece.words)
+                x = np.concatenate([words, spelled[piece.types]], axis=-1)
             top, states, cache = self.stack.forward(
                 params, x, part, states, keep_cache=cell_states
             )
             cells = cache.layers[-1][0].C if cell_states else None
             yield start, top, cells, states
 
-    def prepare(self, params: dict) -> list:
-        """The recurrent weights laid out once for :meth:`step`."""
-        return self.stack.prepare(params)
+    def prepare(self, params: dict, spellings: TokenBatch | None = None) -> Prepared:
+        """The recurrent weights and the input vector of every token id, laid
+        out once for :meth:`step`.
 
-    def step(self, params: dict, prepared: list, ids: np.ndarray, states):
+        Parameters
+        ----------
+        params : dict of ndarray
+        spellings : TokenBatch, default=None
+            A character-aware network's spelling of every id: ``words`` and
+            ``types`` are ``arange(n_tokens)``; each spelling is read once.
+
+        Returns
+        -------
+        Prepared
+        """
+        encoder = self.embedding
+        if encoder.chars is None:
+            table = params[encoder.word.key]
+        else:
+            table, _ = encoder.forward(params, spellings, keep_cache=False)
+        return Prepared(self.stack.prepare(params), table)
+
+    def step(self, params: dict, prepared: Prepared, ids: np.ndarray, states):
         """Read one token per row; return the next-token logits ``(B, n_tokens)``
         and the new states."""
-        x = self.embedding.forward(params, ids)
-        y, states = self.stack.step(prepared, x, states)
+        return self.read(params, prepared, prepared.table[ids], states)
+
+    def read(self, params: dict, prepared: Prepared, x: np.ndarray, states):
+        """:meth:`step` from the input vectors ``(B, input size)`` (the output of
+        :attr:`embedding`) instead of ids."""
+        y, states = self.stack.step(prepared.stack, x, states)
         return self.head.forward(params, y), states
