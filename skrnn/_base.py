@@ -51,8 +51,9 @@ _ADAPTIVE_DIVISOR = 5.0
 _MIN_ADAPTIVE_RATE = 1e-6
 
 #: An epoch whose mean training loss is more than this many times the reference
-#: (the loss of the untrained network on the first batch, or the best epoch's
-#: loss if that is higher) has diverged, even if the loss is still finite.
+#: (the loss of the network as each call starts, on a few batches spread over
+#: its data, or the best epoch's loss if that is higher) has diverged, even if
+#: the loss is still finite.
 DIVERGENCE_FACTOR = 100.0
 
 _DIVERGENCE_ADVICE = (
@@ -321,8 +322,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         kind, settings = self._optimizer_settings()
         if not isinstance(self._optimizer, kind):
             self._optimizer = kind(**settings)
-        for name, value in settings.items():
-            setattr(self._optimizer, name, value)
+        self._set_optimizer(**settings)
 
     def _early_stopping_on(self, data) -> bool:
         """Whether this fit holds out data (``early_stopping`` resolved)."""
@@ -377,6 +377,36 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         self.validation_scores_ = None
         self._loss_reference = None
 
+    def _reference_loss(self, train) -> float | None:
+        """The yardstick of divergence: the network's loss as the call starts,
+        the highest of its losses on up to four batches spread over the data
+        (batches are grouped by length, and one batch alone can be far from
+        typical: short sequences with small targets, say). The random state is
+        left as it was, so training draws the same batches and dropout masks
+        as without this. None: the first training batch's loss."""
+        rng = copy.deepcopy(self._rng)
+        try:
+            batches = self._train_batches(train)
+            n = min(4, len(batches))
+            picked = np.unique(np.linspace(0, len(batches) - 1, n).astype(int))
+            with np.errstate(over="ignore", invalid="ignore"):
+                losses = [
+                    self._batch_gradients(self.coefs_, batches[k]).loss for k in picked
+                ]
+        finally:
+            self._rng = rng
+        finite = [loss for loss in losses if np.isfinite(loss)]
+        return max(finite) if finite else None
+
+    def _set_optimizer(self, **settings) -> None:
+        """Change optimiser settings; embedding rows first take the steps they
+        missed under the old ones (see ``skrnn._optim``)."""
+        opt = self._optimizer
+        if any(getattr(opt, k, None) != v for k, v in settings.items()):
+            opt.catch_up(self.coefs_)
+        for name, value in settings.items():
+            setattr(opt, name, value)
+
     def _snapshot(self) -> dict:
         """A deep copy of everything but the hyperparameters."""
         params = set(self.get_params(deep=False))
@@ -421,6 +451,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         else:
             train, val = data, None
         with single_blas_thread(self._small_steps(train)):
+            self._loss_reference = self._reference_loss(train)
             stopped = self._epochs(train, val, incremental)
         if early:
             # the best epoch's weights, a copy that later training may update
@@ -440,7 +471,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         stopped = False
         for _ in range(max_iter):
             start = time.perf_counter()
-            self._optimizer.learning_rate = self._current_learning_rate()
+            self._set_optimizer(learning_rate=self._current_learning_rate())
             # overflow shows up as a non-finite loss, which raises a clear error
             with np.errstate(over="ignore", invalid="ignore"):
                 epoch_loss = self._run_epoch(train)
@@ -529,7 +560,8 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
             raise ValueError(
                 f"The training loss rose to {loss:.4g} at epoch {self.n_iter_ + 1}, "
                 f"more than {DIVERGENCE_FACTOR:g} times {reference:.4g} (the loss "
-                "of the untrained network, or of the best epoch). " + _DIVERGENCE_ADVICE
+                "of the network before this call's training, or of the best "
+                "epoch). " + _DIVERGENCE_ADVICE
             )
 
     def _update_no_improvement(self, early: bool) -> bool:

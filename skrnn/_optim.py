@@ -144,29 +144,50 @@ class SGD:
             else:
                 p += v
 
-    def _catch_up(self, name, p, v, rows) -> None:
+    def _catch_up(self, name, p, v, rows, upto=None) -> None:
         """Apply the zero-gradient steps the rows missed since they were last used.
 
         With ``g = 0`` a step is ``v <- mu v`` then ``p <- p + v`` (Nesterov:
         ``p <- p + mu v``): over ``k`` missed steps ``p`` moves by
         ``v * sum_{j=1..k} mu^j`` (times ``mu`` with Nesterov) and ``v`` decays
-        by ``mu^k``.
+        by ``mu^k``. ``upto`` is the last step to bring the rows to (the step
+        before the current one by default, when the rows are used now).
         """
+        used_now = upto is None
+        upto = self.t - 1 if used_now else upto
         last = self.last.setdefault(name, np.zeros(len(p), dtype=np.int64))
-        missed = self.t - 1 - last[rows]
-        last[rows] = self.t
+        missed = upto - last[rows]
+        # rows used now are brought up to this step by the update that follows
+        last[rows] = self.t if used_now else np.maximum(last[rows], upto)
         behind = missed > 0
         if not behind.any() or self.momentum == 0:
             return
-        rows, k = rows[behind], missed[behind]
+        rows, k = rows[behind], missed[behind].astype(np.float64)
         mu = self.momentum
-        decay = mu ** k.astype(np.float64)
-        moved = mu * (1 - decay) / (1 - mu)
+        decay = mu**k
+        # sum_{j=1..k} mu^j (k itself when mu = 1)
+        moved = k.copy() if mu == 1 else mu * (1 - decay) / (1 - mu)
         if self.nesterov:
             moved *= mu
         vr = v[rows]
         p[rows] += moved.astype(p.dtype)[:, None] * vr
         v[rows] = vr * decay.astype(v.dtype)[:, None]
+
+    def catch_up(self, params: dict) -> None:
+        """Bring every row of the row-sparse parameters up to the current step.
+
+        Called before a change of the learning rate or momentum, so that the
+        steps the rows missed are taken with the settings they were missed
+        under.
+        """
+        for name in getattr(self, "last", {}):
+            self._catch_up(
+                name,
+                params[name],
+                self.velocities[name],
+                np.arange(len(params[name])),
+                upto=self.t,
+            )
 
     def _step_rows(self, p, v, rows, g) -> None:
         """The same update on the rows of a row-sparse gradient only."""
@@ -225,43 +246,65 @@ class Adam:
             denom += self.epsilon
             p -= step_size * (m / denom)
 
-    def _catch_up(self, name, p, m, v, rows) -> None:
+    def _catch_up(self, name, p, m, v, rows, upto=None) -> None:
         """Apply the zero-gradient steps the rows missed since they were last used.
 
         A row last updated at step ``l`` and used again at ``t`` missed steps
-        ``s = l + j``, ``j = 1 .. k`` with ``k = t - 1 - l``. With ``g = 0`` such a
-        step decays ``m`` by ``b1`` and ``v`` by ``b2`` and moves ``p`` by
+        ``s = l + j``, ``j = 1 .. k`` with ``k = t - 1 - l`` (``upto - l`` when
+        ``upto`` is given). With ``g = 0`` such a step decays ``m`` by ``b1``
+        and ``v`` by ``b2`` and moves ``p`` by
         ``-lr b1^j m_l / (1 - b1^s) / (sqrt(b2^j v_l / (1 - b2^s)) + eps)``;
         neglecting ``eps`` this is ``m_l / sqrt(v_l)`` times a scalar that
         depends on ``l`` and ``t`` only, summed here for each distinct ``l``.
-        When ``b1^2 >= b2`` (not a usual setting) the missed motion does not
-        decay and the rows are not caught up (lazy updates).
+        When ``b1 = 0`` nothing moves; when ``b1^2 >= b2`` (not a usual
+        setting) the missed motion does not decay and is not applied. The
+        moments decay in every case.
         """
+        used_now = upto is None
+        upto = self.t - 1 if used_now else upto
         last = self.last.setdefault(name, np.zeros(len(p), dtype=np.int64))
         first = last[rows]
-        last[rows] = self.t
-        behind = first < self.t - 1
-        b1, b2 = self.beta_1, self.beta_2
-        if not behind.any() or b1 == 0 or b1 * b1 >= b2:
+        # rows used now are brought up to this step by the update that follows
+        last[rows] = self.t if used_now else np.maximum(first, upto)
+        behind = first < upto
+        if not behind.any():
             return
+        b1, b2 = self.beta_1, self.beta_2
         rows, first = rows[behind], first[behind]
-        ratio = b1 / np.sqrt(b2)
-        # terms beyond this many steps are below 1e-17 of the first one
-        horizon = int(np.ceil(np.log(1e-17) / np.log(ratio)))
-        starts, inverse = np.unique(first, return_inverse=True)
-        n_missed = self.t - 1 - starts
-        j = np.arange(1, min(int(n_missed.max()), horizon) + 1)
-        s = starts[:, None] + j[None, :]
-        terms = ratio**j * np.sqrt(1 - b2**s) / (1 - b1**s)
-        terms[j[None, :] > n_missed[:, None]] = 0
-        moved = (self.learning_rate * terms.sum(axis=1))[inverse]
-        k = (self.t - 1 - first).astype(np.float64)
+        k = (upto - first).astype(np.float64)
         mr, vr = m[rows], v[rows]
-        root = np.sqrt(vr)
-        direction = np.divide(mr, root, out=np.zeros_like(mr), where=root > 0)
-        p[rows] -= moved.astype(p.dtype)[:, None] * direction
+        if b1 > 0 and b1 * b1 < b2:
+            ratio = b1 / np.sqrt(b2)
+            # terms beyond this many steps are below 1e-17 of the first one
+            horizon = int(np.ceil(np.log(1e-17) / np.log(ratio)))
+            starts, inverse = np.unique(first, return_inverse=True)
+            n_missed = upto - starts
+            j = np.arange(1, min(int(n_missed.max()), horizon) + 1)
+            s = starts[:, None] + j[None, :]
+            terms = ratio**j * np.sqrt(1 - b2**s) / (1 - b1**s)
+            terms[j[None, :] > n_missed[:, None]] = 0
+            moved = (self.learning_rate * terms.sum(axis=1))[inverse]
+            root = np.sqrt(vr)
+            direction = np.divide(mr, root, out=np.zeros_like(mr), where=root > 0)
+            p[rows] -= moved.astype(p.dtype)[:, None] * direction
         m[rows] = mr * (b1**k).astype(m.dtype)[:, None]
         v[rows] = vr * (b2**k).astype(v.dtype)[:, None]
+
+    def catch_up(self, params: dict) -> None:
+        """Bring every row of the row-sparse parameters up to the current step.
+
+        Called before a change of the learning rate (or betas), so that the
+        steps the rows missed are taken with the rate they were missed under.
+        """
+        for name in getattr(self, "last", {}):
+            self._catch_up(
+                name,
+                params[name],
+                self.ms[name],
+                self.vs[name],
+                np.arange(len(params[name])),
+                upto=self.t,
+            )
 
     def _step_rows(self, p, m, v, rows, g, step_size, bias_correction2_sqrt):
         """Adam on the rows of a row-sparse gradient only (after their catch-up)."""

@@ -265,3 +265,39 @@ def test_sparse_update_catches_up_the_steps_a_row_missed(opt):
         assert np.array_equal(sparse_p["w"][unused], before[unused])
         assert_allclose(sparse_p["w"][rows], dense_p["w"][rows], rtol=1e-12)
     assert_allclose(sparse_p["w"], dense_p["w"], rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "opt",
+    [
+        lambda: Adam(0.01, epsilon=1e-14),
+        lambda: Adam(0.01, beta_1=0.0, epsilon=1e-14),
+        lambda: SGD(0.1, 0.9, True),
+        lambda: SGD(0.05, 1.0, False),  # momentum 1: the sum is k, not 0 / 0
+    ],
+)
+def test_catch_up_before_a_change_of_rate_equals_dense(opt):
+    """The estimators call ``catch_up`` before they change the learning rate
+    (schedules, warm starts): the steps a row missed are taken at the rate they
+    were missed under, as dense updates take them."""
+    from skrnn._optim import RowSparse
+
+    rng = np.random.default_rng(5)
+    E = rng.standard_normal((5, 2))
+    dense_p, sparse_p = {"w": E.copy()}, {"w": E.copy()}
+    dense_o, sparse_o = opt(), opt()
+    for t in range(1, 31):
+        if t % 10 == 0:  # a new rate every ten steps
+            for o, p in ((dense_o, dense_p), (sparse_o, sparse_p)):
+                o.catch_up(p)
+                o.learning_rate *= 0.2
+        rows = np.array([0, 1] if t in (1, 2, 25) else [0])
+        g = rng.standard_normal((len(rows), 2))
+        full = np.zeros_like(E)
+        full[rows] = g
+        dense_o.step(dense_p, {"w": full})
+        sparse_o.step(sparse_p, {"w": RowSparse(rows, g.copy())})
+    sparse_o.catch_up(sparse_p)
+    assert_allclose(sparse_p["w"], dense_p["w"], rtol=1e-12, atol=1e-14)
+    if isinstance(sparse_o, Adam):
+        assert_allclose(sparse_o.vs["w"], dense_o.vs["w"], rtol=1e-12)
