@@ -796,7 +796,13 @@ class SequenceInputMixin:
             numeric=numeric,
         )
         vocabulary = chars = None
-        char_aware = getattr(self, "char_hidden_size", None) is not None
+        # a fitted model reads its input as it was fitted, whatever
+        # char_hidden_size says now (a changed value is named by the structure
+        # check of a warm start)
+        if reset:
+            char_aware = getattr(self, "char_hidden_size", None) is not None
+        else:
+            char_aware = getattr(self, "_char_vocabulary", None) is not None
         if char_aware and checked.form != "tokens":
             what = "strings" if checked.form == "chars" else "numeric sequences"
             raise ValueError(

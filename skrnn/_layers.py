@@ -186,7 +186,13 @@ class CharEncoder:
 
     def forward(self, params: dict, chars, lengths, *, keep_cache: bool = True):
         """Vectors ``(n_types, 2 * hidden_size)`` of spellings ``chars``
-        (time-major ``(Tc, n_types)`` ids) of ``lengths``; and a cache."""
+        (time-major ``(Tc, n_types)`` ids) of ``lengths``; and a cache.
+
+        Empty spellings (``""``) get the initial state, zeros.
+        """
+        if chars.shape[0] == 0:
+            # every spelling empty: one padded step that no row reaches
+            chars = np.zeros((1, chars.shape[1]), dtype=chars.dtype)
         x = self.embedding.forward(params, chars)
         _, finals, cache = self.stack.forward(params, x, lengths, keep_cache=keep_cache)
         out = np.concatenate([finals[0].h, finals[1].h], axis=1)

@@ -134,9 +134,19 @@ class SupervisedRNN(BaseRNN):
                 f"class_weight has labels that are not classes: {sorted(unknown)!r}; "
                 f"the classes are {self.classes_.tolist()!r}."
             )
-        return np.array(
-            [float(class_weight.get(c, 1.0)) for c in self.classes_.tolist()]
-        )
+        weights = []
+        for c in self.classes_.tolist():
+            w = class_weight.get(c, 1.0)
+            if isinstance(w, (bool, np.bool_)) or not isinstance(
+                w, (int, float, np.integer, np.floating)
+            ):
+                raise ValueError(f"class_weight[{c!r}] must be a number, got {w!r}.")
+            if not np.isfinite(w) or w < 0:
+                raise ValueError(
+                    f"class_weight[{c!r}] must be finite and non-negative, got {w!r}."
+                )
+            weights.append(float(w))
+        return np.array(weights)
 
     def _refuse_balanced_partial_fit(self) -> None:
         if getattr(self, "class_weight", None) == "balanced":
@@ -190,11 +200,19 @@ class SupervisedRNN(BaseRNN):
                 "or the size of your dataset."
             )
         seed = int(self._rng.integers(np.iinfo(np.int32).max))
+        stratify = self._stratify(data.targets)
+        if stratify is not None and stratify.ndim == 1:
+            # a class with one sample cannot be stratified: split at random
+            # (as the validation split of early_stopping="auto" must not fail
+            # where a fit without it works)
+            _, class_counts = np.unique(stratify, return_counts=True)
+            if class_counts.min() < 2:
+                stratify = None
         train_idx, val_idx = train_test_split(
             np.arange(n),
             test_size=self.validation_fraction,
             random_state=seed,
-            stratify=self._stratify(data.targets),
+            stratify=stratify,
         )
         train_idx, val_idx = np.sort(train_idx), np.sort(val_idx)
         train = Samples(

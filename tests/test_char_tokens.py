@@ -369,3 +369,36 @@ def test_encoder_decoder_reads_unseen_words_by_their_spelling():
     assert with_chars.score(X_new, y_new) >= 0.9
     assert token_error_rate(y_new, with_chars.predict(X_new)) < 0.05
     assert "encoder.chars.embedding.weight" in with_chars.coefs_
+
+
+def test_batches_of_empty_tokens_only():
+    """A tokenizer that splits on single spaces makes "" tokens; a batch whose
+    tokens are all "" is read (its spelling vector is the initial state)."""
+    X = [["cat", "dog"], ["a", "dog"]] * 5
+    clf = RNNClassifier(hidden_size=4, char_hidden_size=3, max_iter=1).fit(
+        X, [0, 1] * 5
+    )
+    assert clf.predict_proba([[""]]).shape == (1, 2)
+    clf = RNNClassifier(char_hidden_size=3, batch_size=1, max_iter=1, random_state=0)
+    clf.fit([[""], ["a"]] * 3, [0, 1] * 3)
+    assert np.isfinite(clf.predict_proba([[""], ["", ""]])).all()
+    tagger = RNNSequenceTagger(hidden_size=4, char_hidden_size=3, max_iter=1)
+    tagger.fit([["a", "b"], ["c"]] * 3, [["X", "Y"], ["X"]] * 3)
+    assert len(tagger.predict([["", ""]])[0]) == 2
+
+
+def test_fitted_model_reads_input_as_fitted_whatever_char_hidden_size_says():
+    X = [["cat", "dog"], ["a", "dog"]] * 5
+    y = [0, 1] * 5
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = RNNClassifier(hidden_size=4, char_hidden_size=3, max_iter=1).fit(X, y)
+        expected = clf.predict_proba(X)
+        clf.set_params(char_hidden_size=None)
+        assert_allclose(clf.predict_proba(X), expected)
+        plain = RNNClassifier(hidden_size=4, max_iter=1).fit(X, y)
+        expected = plain.predict_proba(X)
+        plain.set_params(char_hidden_size=3)
+        assert_allclose(plain.predict_proba(X), expected)
+        with pytest.raises(ValueError, match="char_hidden_size changed"):
+            plain.set_params(warm_start=True).fit(X, y)

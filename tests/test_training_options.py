@@ -190,3 +190,28 @@ def test_html_repr_links_to_skrnn_docs():
     assert "skrnn.readthedocs.io" in html
     assert "gen_modules/skrnn.RNNClassifier.html" in html
     assert "scikit-learn.org" not in RNNSequenceTagger()._get_doc_link()
+
+
+@pytest.mark.parametrize(
+    "weight, match",
+    [(-1.0, "non-negative"), (np.nan, "finite"), ("2", "must be a number")],
+)
+def test_class_weight_values_are_checked(weight, match):
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    y = np.arange(20) % 2
+    with pytest.raises(ValueError, match=match):
+        RNNClassifier(hidden_size=2, max_iter=1, class_weight={0: weight}).fit(X, y)
+
+
+def test_auto_early_stopping_with_a_class_of_one_sample():
+    """The held-out split of early_stopping="auto" is stratified, except when a
+    class has a single sample: then it is drawn at random instead of failing."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(AUTO_EARLY_STOPPING_MIN, 2))
+    y = (X[:, 0] > 0).astype(int)
+    y[0] = 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = RNNClassifier(hidden_size=2, max_iter=1, batch_size=512).fit(X, y)
+    assert clf.validation_scores_ is not None
+    assert clf.classes_.tolist() == [0, 1, 2]
