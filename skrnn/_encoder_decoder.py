@@ -295,12 +295,7 @@ class RNNEncoderDecoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseR
             self.n_outputs_ = len(self.classes_)
             self._longest_target = longest
         else:
-            if kind != self._target_kind:
-                fitted = "str" if self._target_kind == "chars" else "token-list"
-                raise ValueError(
-                    f"{name} was fitted on {fitted} targets, but y holds "
-                    f"{'str' if kind == 'chars' else 'token-list'} targets."
-                )
+            self._check_target_kind(kind)
             self._longest_target = max(self._longest_target, longest)
         ids = encode_token_targets(tokens, self._outputs)
         sw = _check_sample_weight(
@@ -329,6 +324,14 @@ class RNNEncoderDecoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseR
             char_hidden_size=self.char_hidden_size,
         )
 
+    def _check_target_kind(self, kind: str) -> None:
+        if kind != self._target_kind:
+            fitted = "str" if self._target_kind == "chars" else "token-list"
+            raise ValueError(
+                f"{type(self).__name__} was fitted on {fitted} targets, but y "
+                f"holds {'str' if kind == 'chars' else 'token-list'} targets."
+            )
+
     def _after_structure_change(self) -> None:
         self._model = replace(self._model, dropout=self.dropout)
 
@@ -337,15 +340,26 @@ class RNNEncoderDecoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseR
 
         n = len(data.X)
         n_val = int(np.ceil(self.validation_fraction * n))
-        if n_val < 2 or n - n_val < 1:
+        if n_val < 2:
             raise ValueError(
                 "The validation set is too small. Increase 'validation_fraction' "
                 "or the size of your dataset."
+            )
+        if n - n_val < 1:
+            raise ValueError(
+                f"validation_fraction={self.validation_fraction} holds out all "
+                f"{n} samples; lower it to leave some for training."
             )
         seed = int(self._rng.integers(np.iinfo(np.int32).max))
         train_idx, val_idx = train_test_split(
             np.arange(n), test_size=self.validation_fraction, random_state=seed
         )
+        if not np.any(data.weights[val_idx] > 0):
+            raise ValueError(
+                "sample_weight of the validation part must have a positive sum: "
+                "every sample held out for early stopping has weight 0. Give "
+                "more samples a positive weight, or set early_stopping=False."
+            )
         parts = []
         for idx in (np.sort(train_idx), np.sort(val_idx)):
             parts.append(
@@ -578,7 +592,8 @@ class RNNEncoderDecoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseR
         from .metrics import sequence_accuracy_score
 
         X = self._validate_for_predict(X)
-        targets, _ = validate_token_targets(y, len(X), name=type(self).__name__)
+        targets, kind = validate_token_targets(y, len(X), name=type(self).__name__)
+        self._check_target_kind(kind)
         tokens, _ = self._decode(X)
         pred = [self._symbols(ids) for ids in tokens]
         return float(

@@ -332,9 +332,14 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
             )
         if not reset:
             check_is_fitted(self, "coefs_")
-        if allow_empty and (
-            isinstance(X, (list, tuple)) or (isinstance(X, np.ndarray) and X.ndim == 1)
+        if (
+            allow_empty
+            and hasattr(X, "__len__")
+            and hasattr(X, "__iter__")
+            and getattr(X, "ndim", 1) == 1
+            and not hasattr(X, "columns")  # not a DataFrame
         ):
+            # lists, tuples, 1-D arrays, pandas Series: documents one by one
             items = list(X)
             empty = np.array([_is_empty(x) for x in items], dtype=bool)
             if empty.any():
@@ -835,7 +840,11 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
         check_is_fitted(self, "coefs_")
         _check_int(n_samples, "n_samples")
         _check_int(max_length, "max_length")
-        if not isinstance(temperature, Real) or not temperature > 0:
+        if (
+            isinstance(temperature, (bool, np.bool_))
+            or not isinstance(temperature, Real)
+            or not temperature > 0
+        ):
             raise ValueError(
                 f"temperature must be a number > 0, got {temperature!r}; use a "
                 "small value such as 0.01 for the most probable continuation."
@@ -847,6 +856,11 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
         spellings = self._vocabulary_spellings() if spelled else None
         prepared = net.prepare(params, spellings)
         x = prepared.table[[END_ID]]  # the input vectors read before drawing
+        if prefix is not None and not isinstance(prefix, (str, list, tuple)):
+            raise ValueError(
+                "prefix must be a str (a character model) or a list of str tokens "
+                f"(a word model), got {type(prefix).__name__}."
+            )
         if prefix is not None and len(prefix) > 0:
             if isinstance(prefix, str) != self._is_chars:
                 raise ValueError(
@@ -914,9 +928,13 @@ def _check_int(value, name: str) -> None:
 def _draw(logits: np.ndarray, temperature: float, rng) -> np.ndarray:
     """One token per row from ``softmax(logits / temperature)``, never the
     unknown id (inverse transform of one uniform draw per row)."""
-    z = logits.astype(np.float64) / temperature
+    z = logits.astype(np.float64)
     z[:, UNKNOWN_ID] = -np.inf
+    # shift before dividing: a tiny temperature then gives -inf, never inf - inf
     z -= z.max(axis=1, keepdims=True)
+    with np.errstate(over="ignore", invalid="ignore"):
+        z /= temperature
+    z[np.isnan(z)] = 0.0  # 0 / tiny: the maximum itself
     np.exp(z, out=z)
     cum = np.cumsum(z, axis=1)
     u = rng.random_sample(len(z)) * cum[:, -1]

@@ -516,6 +516,17 @@ def _encode(sequences: list) -> tuple[np.ndarray, np.ndarray]:
         return np.frombuffer(text, dtype="<u4").astype(np.int64), lengths
     arrays = [np.array(list(s)) if isinstance(s, str) else s for s in sequences]
     try:
+        # numpy would cast numbers and strings to one dtype (1 and "1" equal)
+        # and sort NaNs together (nan == nan): only one plain kind, no NaN
+        kinds = {a.dtype.kind for a in arrays}
+        if (
+            len(kinds) > 1
+            or kinds & {"O", "f", "c"}
+            and not all(
+                a.dtype.kind not in "fc" or not np.isnan(a).any() for a in arrays
+            )
+        ):
+            raise TypeError
         flat = np.concatenate(arrays) if arrays else np.array([])
         if flat.dtype == object:
             raise TypeError

@@ -712,3 +712,26 @@ def test_learns_to_copy_and_to_reverse_token_strings(task):
     y_test = [target(x) for x in X_test]
     assert est.score(X_test, y_test) >= 0.99
     assert token_error_rate(y_test, est.predict(X_test)) < 0.005
+
+
+def test_score_refuses_targets_of_another_kind():
+    model = RNNEncoderDecoder(hidden_size=4, max_iter=1, random_state=0)
+    model.fit(["cat", "at"], [["K", "AE", "T"], ["AE", "T"]])
+    with pytest.raises(ValueError, match="token-list targets, but y holds str"):
+        model.score(["cat"], ["K AE T"])
+
+
+def test_early_stopping_with_zero_weights_held_out_is_a_clear_error():
+    X = ["ab", "ba", "abc", "cab", "bca", "aa"] * 4
+    y = [x[::-1] for x in X]
+    w = np.zeros(24)
+    w[:3] = 1
+    model = RNNEncoderDecoder(
+        hidden_size=4, max_iter=3, early_stopping=True, random_state=1
+    )
+    with pytest.raises(ValueError, match="sample_weight of the"):
+        model.fit(X, y, sample_weight=w)
+    with pytest.raises(ValueError, match="holds out all"):
+        RNNEncoderDecoder(early_stopping=True, validation_fraction=0.95).fit(
+            ["ab", "cd"] * 5, ["x", "y"] * 5
+        )

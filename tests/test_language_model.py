@@ -759,3 +759,20 @@ def test_word_dropout_spares_the_end_marker():
     assert np.all(dropped[ids > 1] == 0)  # every token dropped at this rate
     lm.set_params(learning_rate="invscaling").partial_fit(["abc"])
     assert lm._optimizer.learning_rate < lm.learning_rate_init
+
+
+def test_prefixes_as_a_series_and_extreme_temperatures():
+    pd = pytest.importorskip("pandas")
+    lm = RNNLanguageModel(
+        hidden_size=8, max_iter=30, learning_rate_init=0.05, random_state=0
+    ).fit(["hello", "help"])
+    assert_allclose(
+        lm.predict_proba(pd.Series(["", "he"])), lm.predict_proba(["", "he"])
+    )
+    # a temperature so small that logits / temperature overflow: the argmax
+    greedy = lm.sample(1, temperature=1e-300, max_length=5, random_state=0)
+    assert lm.sample(1, temperature=1e-320, max_length=5, random_state=0) == greedy
+    with pytest.raises(ValueError, match="prefix must be a str"):
+        lm.sample(prefix=123)
+    with pytest.raises(ValueError, match="temperature must be a number"):
+        lm.sample(temperature=True)

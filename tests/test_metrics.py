@@ -488,3 +488,12 @@ def test_metrics_work_as_scorers_in_grid_search():
     assert_allclose(search.cv_results_["mean_test_seq"], [0.0, 1.0])
     assert_allclose(search.cv_results_["mean_test_f1"][1], 1.0)
     assert search.score(sentences[:2], tags[:2]) == 1.0
+
+
+def test_edit_distance_keeps_numbers_and_their_text_apart():
+    from skrnn.metrics import edit_distance, token_error_rate
+
+    assert edit_distance([1, 2], ["1", "2"]) == 2
+    assert edit_distance([1.0, 2.0], [1, 2]) == 0  # 1 == 1.0, as with ==
+    assert token_error_rate([[1, 2]], [["1", "2"]]) == 1.0
+    assert edit_distance([np.nan], [np.nan]) == 1  # nan != nan
