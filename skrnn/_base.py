@@ -34,7 +34,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._cells import CELLS
-from ._input import SequenceInputMixin, float_dtype
+from ._input import DOC_LINK_TEMPLATE, SequenceInputMixin, float_dtype
 from ._optim import SGD, Adam, clip_grad_norm, l2_penalty
 from ._ragged import TokenBatch
 from ._threads import single_blas_thread, small_step
@@ -102,10 +102,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
 
     # the HTML representation's "?" links to skrnn's API pages, not sklearn's
     _doc_link_module = "skrnn"
-    _doc_link_template = (
-        "https://skrnn.readthedocs.io/en/latest/gen_modules/"
-        "{estimator_module}.{estimator_name}.html"
-    )
+    _doc_link_template = DOC_LINK_TEMPLATE
 
     _parameter_constraints: dict = {
         "cell": [StrOptions(set(CELLS))],
@@ -258,11 +255,6 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
     def _training_size(self, data) -> int:
         """The size ``early_stopping="auto"`` compares with its threshold."""
         return len(data)
-
-    def _early_stopping_on(self, data) -> bool:
-        """Whether this fit holds out data for early stopping (an estimator
-        may resolve an ``early_stopping="auto"`` from the data)."""
-        return bool(self.early_stopping)
 
     def _epoch_details(self) -> str:
         """Extra text for the ``verbose`` line of the epoch just run (a language

@@ -341,7 +341,8 @@ def _class_ids(y: np.ndarray, classes: np.ndarray) -> np.ndarray:
     if np.any(unknown):
         bad = np.unique(np.asarray(y)[unknown])
         raise ValueError(
-            f"y contains labels not seen in the first fit: {bad.tolist()!r}; "
-            f"known classes are {classes.tolist()!r}."
+            f"y contains labels that are not among the classes: {bad.tolist()!r}; "
+            f"the classes (of the first fit, or from classes=) are "
+            f"{classes.tolist()!r}."
         )
     return ids.astype(np.intp)

@@ -598,6 +598,14 @@ def _check_step_features(
         )
 
 
+#: Where the HTML representation's "?" of a skrnn estimator points: its page in
+#: skrnn's API reference (scikit-learn's own link would point at sklearn's).
+DOC_LINK_TEMPLATE = (
+    "https://skrnn.readthedocs.io/en/latest/gen_modules/"
+    "{estimator_module}.{estimator_name}.html"
+)
+
+
 class InputRecord(NamedTuple):
     """What ``fit`` saw of ``X``, kept to check later input against.
 

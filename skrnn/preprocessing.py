@@ -12,7 +12,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from ._input import SequenceInputMixin, float_dtype
+from ._input import DOC_LINK_TEMPLATE, SequenceInputMixin, float_dtype
 from ._ragged import split
 from ._warnings import warn
 
@@ -67,6 +67,10 @@ class Tokenizer(TransformerMixin, BaseEstimator):
     >>> Tokenizer(analyzer="char").fit_transform(["Hi  there"])
     [['h', 'i', ' ', 't', 'h', 'e', 'r', 'e']]
     """
+
+    # the HTML representation's "?" links to skrnn's API page
+    _doc_link_module = "skrnn"
+    _doc_link_template = DOC_LINK_TEMPLATE
 
     _parameter_constraints: dict = {
         "lowercase": ["boolean"],
@@ -207,6 +211,10 @@ class WordShapes(TransformerMixin, BaseEstimator):
     >>> shapes.transform([["The", "Dublin", "cat", "purred", "in", "1984"]])
     [['the', '<unk-cap-in>', 'cat', '<unk-ed>', '<unk>', '<num>']]
     """
+
+    # the HTML representation's "?" links to skrnn's API page
+    _doc_link_module = "skrnn"
+    _doc_link_template = DOC_LINK_TEMPLATE
 
     _parameter_constraints: dict = {
         "min_count": [Interval(numbers.Integral, 1, None, closed="left")],
@@ -372,6 +380,10 @@ class SequenceScaler(SequenceInputMixin, TransformerMixin, BaseEstimator):
     >>> [x.round(3) for x in scaler.transform(X)]
     [array([-1.183, -0.507,  0.169]), array([1.521])]
     """
+
+    # the HTML representation's "?" links to skrnn's API page
+    _doc_link_module = "skrnn"
+    _doc_link_template = DOC_LINK_TEMPLATE
 
     _parameter_constraints: dict = {
         "with_mean": ["boolean"],

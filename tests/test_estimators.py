@@ -73,7 +73,7 @@ def test_partial_fit_requires_classes_first_and_rejects_new_labels():
     with pytest.raises(ValueError, match="classes must be passed"):
         RNNClassifier(**FAST).partial_fit(X, y)
     clf = RNNClassifier(**FAST).partial_fit(X, y, classes=[0, 1])
-    with pytest.raises(ValueError, match="not seen"):
+    with pytest.raises(ValueError, match="not among the classes"):
         clf.partial_fit(X, np.full(24, 5))
 
 

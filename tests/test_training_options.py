@@ -190,6 +190,14 @@ def test_html_repr_links_to_skrnn_docs():
     assert "skrnn.readthedocs.io" in html
     assert "gen_modules/skrnn.RNNClassifier.html" in html
     assert "scikit-learn.org" not in RNNSequenceTagger()._get_doc_link()
+    from skrnn.preprocessing import SequenceScaler, Tokenizer, WordShapes
+
+    for cls in (Tokenizer, WordShapes, SequenceScaler):
+        assert (
+            cls()
+            ._get_doc_link()
+            .endswith(f"gen_modules/skrnn.preprocessing.{cls.__name__}.html")
+        )
 
 
 @pytest.mark.parametrize(
