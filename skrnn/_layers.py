@@ -188,26 +188,78 @@ class CharEncoder:
         """Vectors ``(n_types, 2 * hidden_size)`` of spellings ``chars``
         (time-major ``(Tc, n_types)`` ids) of ``lengths``; and a cache.
 
-        Empty spellings (``""``) get the initial state, zeros.
+        Empty spellings (``""``) get the initial state, zeros. Spellings far
+        longer than the batch's others (a URL, a base64 blob) are read apart,
+        so that one of them does not pad every other spelling to its length.
         """
-        if chars.shape[0] == 0:
-            # every spelling empty: one padded step that no row reaches
-            chars = np.zeros((1, chars.shape[1]), dtype=chars.dtype)
-        x = self.embedding.forward(params, chars)
-        _, finals, cache = self.stack.forward(params, x, lengths, keep_cache=keep_cache)
-        out = np.concatenate([finals[0].h, finals[1].h], axis=1)
-        return out, (chars, lengths, cache)
+        lengths = np.asarray(lengths)
+        out = np.empty(
+            (len(lengths), self.output_size), dtype=self.embedding_dtype(params)
+        )
+        caches = []
+        for rows in _spelling_buckets(lengths):
+            sub_lengths = lengths if rows is None else lengths[rows]
+            width = max(int(sub_lengths.max(initial=0)), 1)
+            # at least one step: a batch of empty spellings only reads none
+            sub = chars[:width] if rows is None else chars[:width, rows]
+            if sub.shape[0] == 0:
+                sub = np.zeros((1, sub.shape[1]), dtype=chars.dtype)
+            x = self.embedding.forward(params, sub)
+            _, finals, cache = self.stack.forward(
+                params, x, sub_lengths, keep_cache=keep_cache
+            )
+            h = np.concatenate([finals[0].h, finals[1].h], axis=1)
+            if rows is None:
+                out = h
+            else:
+                out[rows] = h
+            caches.append((rows, sub, sub_lengths, cache))
+        return out, caches
+
+    def embedding_dtype(self, params: dict):
+        return params[self.embedding.key].dtype
 
     def backward(self, params: dict, cache, d_out, *, sparse: bool = False) -> dict:
+        from ._optim import RowSparse
         from ._stack import State
 
-        chars, lengths, stack_cache = cache
         H = self.hidden_size
-        d_finals = [State(d_out[:, :H], None), State(d_out[:, H:], None)]
-        dx, _, grads = self.stack.backward(params, stack_cache, None, d_finals)
-        mask = np.arange(chars.shape[0])[:, None] < lengths[None, :]
-        grads.update(self.embedding.backward(params, chars, dx, mask, sparse=sparse))
+        grads: dict = {}
+        for rows, chars, lengths, stack_cache in cache:
+            d = d_out if rows is None else d_out[rows]
+            d_finals = [State(d[:, :H], None), State(d[:, H:], None)]
+            dx, _, part = self.stack.backward(params, stack_cache, None, d_finals)
+            mask = np.arange(chars.shape[0])[:, None] < lengths[None, :]
+            part.update(self.embedding.backward(params, chars, dx, mask, sparse=sparse))
+            for key, g in part.items():
+                if key not in grads:
+                    grads[key] = g
+                elif isinstance(g, RowSparse):
+                    old = grads[key]
+                    grads[key] = RowSparse.accumulate(
+                        np.concatenate([old.rows, g.rows]),
+                        np.concatenate([old.values, g.values]),
+                    )
+                else:
+                    grads[key] = grads[key] + g
         return grads
+
+
+def _spelling_buckets(lengths: np.ndarray) -> list:
+    """Groups of spellings read together: ``[None]`` (all at once) unless some
+    are longer than 32 characters and four times the batch's 95th percentile;
+    those are grouped by the power of two of their length."""
+    if len(lengths) == 0:
+        return [None]
+    cut = max(32.0, 4.0 * float(np.percentile(lengths, 95)))
+    long = lengths > cut
+    if not long.any():
+        return [None]
+    groups = [np.flatnonzero(~long)] if not long.all() else []
+    idx = np.flatnonzero(long)
+    keys = np.ceil(np.log2(lengths[idx]))
+    groups += [idx[keys == k] for k in np.unique(keys)]
+    return groups
 
 
 @dataclass(frozen=True)

@@ -402,3 +402,40 @@ def test_fitted_model_reads_input_as_fitted_whatever_char_hidden_size_says():
         assert_allclose(plain.predict_proba(X), expected)
         with pytest.raises(ValueError, match="char_hidden_size changed"):
             plain.set_params(warm_start=True).fit(X, y)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_very_long_spellings_are_read_apart_with_the_same_results(sparse):
+    """A 300-character token beside short words: read in buckets of their own
+    (no padding of every word to 300 steps), with the vectors and gradients of
+    reading everything at once."""
+    from skrnn import _layers
+
+    rng = np.random.default_rng(0)
+    enc = _layers.CharEncoder(n_chars=6, char_dim=3, hidden_size=4, cell="lstm")
+    params = enc.init_params(rng, np.float64)
+    lengths = np.r_[rng.integers(0, 6, 60), 300, 70, 0]
+    chars = np.zeros((300, len(lengths)), dtype=np.intp)
+    for j, n in enumerate(lengths):
+        chars[:n, j] = rng.integers(1, 6, n)
+    assert len(_layers._spelling_buckets(lengths)) == 3
+    out, cache = enc.forward(params, chars, lengths)
+    d_out = rng.standard_normal(out.shape)
+    grads = enc.backward(params, cache, d_out, sparse=sparse)
+    # the same, read at once
+    x = enc.embedding.forward(params, chars)
+    _, finals, whole = enc.stack.forward(params, x, lengths)
+    assert_allclose(out, np.concatenate([finals[0].h, finals[1].h], 1), rtol=1e-12)
+    from skrnn._stack import State
+
+    H = enc.hidden_size
+    dx, _, expected = enc.stack.backward(
+        params, whole, None, [State(d_out[:, :H], None), State(d_out[:, H:], None)]
+    )
+    mask = np.arange(300)[:, None] < lengths[None, :]
+    expected.update(enc.embedding.backward(params, chars, dx, mask))
+    for key, value in expected.items():
+        g = grads[key]
+        if sparse and key == enc.embedding.key:
+            g = g.toarray(value.shape)
+        assert_allclose(g, value, rtol=1e-10, atol=1e-12, err_msg=key)
