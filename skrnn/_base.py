@@ -51,9 +51,9 @@ _ADAPTIVE_DIVISOR = 5.0
 _MIN_ADAPTIVE_RATE = 1e-6
 
 #: An epoch whose mean training loss is more than this many times the reference
-#: (the loss of the network as each call starts, on a few batches spread over
-#: its data, or the best epoch's loss if that is higher) has diverged, even if
-#: the loss is still finite.
+#: (the loss of the network as each call starts, or the best epoch's loss if
+#: that is higher; see ``BaseRNN._check_divergence``) has diverged, even if the
+#: loss is still finite.
 DIVERGENCE_FACTOR = 100.0
 
 _DIVERGENCE_ADVICE = (
@@ -369,13 +369,14 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         self.validation_scores_ = None
         self._loss_reference = None
 
-    def _reference_loss(self, train) -> float | None:
-        """The yardstick of divergence: the network's loss as the call starts,
-        the highest of its losses on up to four batches spread over the data
-        (batches are grouped by length, and one batch alone can be far from
-        typical: short sequences with small targets, say). The random state is
-        left as it was, so training draws the same batches and dropout masks
-        as without this. None: the first training batch's loss."""
+    def _reference_loss(self, train, params: dict) -> float | None:
+        """The yardstick of divergence, measured: the loss of the network
+        ``params`` (as the call started), the highest of its losses on up to
+        four batches spread over the data (batches are grouped by length, and
+        one batch alone can be far from typical: short sequences with small
+        targets, say). The random state is left as it was, so training draws
+        the same batches and dropout masks as without this. None: keep the
+        first training batch's loss."""
         rng = copy.deepcopy(self._rng)
         try:
             batches = self._train_batches(train)
@@ -383,7 +384,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
             picked = np.unique(np.linspace(0, len(batches) - 1, n).astype(int))
             with np.errstate(over="ignore", invalid="ignore"):
                 losses = [
-                    self._batch_gradients(self.coefs_, batches[k]).loss for k in picked
+                    self._batch_gradients(params, batches[k]).loss for k in picked
                 ]
         finally:
             self._rng = rng
@@ -442,9 +443,16 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
             train, val = self._split_validation(data)
         else:
             train, val = data, None
-        with single_blas_thread(self._small_steps(train)):
-            self._loss_reference = self._reference_loss(train)
-            stopped = self._epochs(train, val, incremental)
+        # the yardstick of divergence: the first batch's loss, measured on
+        # more of the data with the weights of the call's start only when an
+        # epoch looks diverged against it (see _check_divergence)
+        self._loss_reference = None
+        self._start_coefs = {k: v.copy() for k, v in self.coefs_.items()}
+        try:
+            with single_blas_thread(self._small_steps(train)):
+                stopped = self._epochs(train, val, incremental)
+        finally:
+            del self._start_coefs
         if early:
             # the best epoch's weights, a copy that later training may update
             self.coefs_, self._best_coefs = self._best_coefs, None
@@ -467,7 +475,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
             # overflow shows up as a non-finite loss, which raises a clear error
             with np.errstate(over="ignore", invalid="ignore"):
                 epoch_loss = self._run_epoch(train)
-            self._check_divergence(epoch_loss)
+            self._check_divergence(epoch_loss, train)
             self.n_iter_ += 1
             self.loss_ = epoch_loss
             self.loss_curve_.append(epoch_loss)
@@ -545,9 +553,26 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
             print(f"Setting learning rate to {self._adaptive_rate:g}")
         return True
 
-    def _check_divergence(self, loss: float) -> None:
-        """Raise when the epoch's loss exploded relative to the reference."""
-        reference = max(self._loss_reference, min(self.loss_curve_, default=0.0))
+    def _check_divergence(self, loss: float, train) -> None:
+        """Raise when the epoch's loss exploded relative to the reference.
+
+        The reference is the larger of the network's loss as the call started
+        and the best epoch's loss. The first batch's loss stands for the
+        former until an epoch exceeds the threshold against it; then the loss
+        of the call's starting weights is measured on batches spread over the
+        data (the first batch alone may hold the shortest sequences), and only
+        a loss above that threshold too is divergence. Ordinary training never
+        pays for the measurement.
+        """
+        best = min(self.loss_curve_, default=0.0)
+        reference = max(self._loss_reference, best)
+        start = getattr(self, "_start_coefs", None)
+        if reference > 0 and loss > DIVERGENCE_FACTOR * reference and start:
+            measured = self._reference_loss(train, start)
+            self._start_coefs = None  # measured once per call
+            if measured is not None:
+                self._loss_reference = max(self._loss_reference, measured)
+            reference = max(self._loss_reference, best)
         if reference > 0 and loss > DIVERGENCE_FACTOR * reference:
             raise ValueError(
                 f"The training loss rose to {loss:.4g} at epoch {self.n_iter_ + 1}, "

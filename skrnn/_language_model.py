@@ -465,7 +465,7 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
         k = self.bptt_steps
         return n_parallel_streams(n_positions, self.batch_size, k), k
 
-    def _reference_loss(self, train):
+    def _reference_loss(self, train, params):
         # windows carry the state from one to the next: the first window's
         # loss (every window is alike: same length, same streams) is the
         # yardstick, taken as training starts
