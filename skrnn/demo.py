@@ -7,9 +7,10 @@ sentiment
     ``Pipeline(Tokenizer -> RNNClassifier)`` (bidirectional GRU, mean pooling,
     word dropout) on :func:`~skrnn.datasets.load_movie_reviews`, accuracy on a
     stratified 20 % held-out split, beside TF-IDF (words and word pairs) +
-    logistic regression with its ``C`` chosen by cross-validation on the
-    training part. (With character-aware tokens the network gains about a point,
-    for four times the training time; see the user guide.)
+    logistic regression (``C=30``, the value 5-fold cross-validation on the
+    training part picks among 1, 3, 10 and 30). (With character-aware tokens the
+    network gains about half a point, for three times the training time; see
+    ``benchmarks/README.md``.)
 stocks
     Next-day adjusted close of AAPL (:func:`~skrnn.datasets.load_stock_prices`)
     from the daily log returns of the 20 trading days before it. The network
@@ -25,7 +26,7 @@ POS tagging
     Bidirectional LSTM :class:`~skrnn.RNNSequenceTagger` on the raw words of
     :func:`~skrnn.datasets.load_brown_pos` (12 universal tags) and on their
     spelling (character-aware tokens, word dropout), no hand-made features;
-    token accuracy on 20 % held-out sentences of the first 2,000, beside a CRF
+    token accuracy on 20 % held-out sentences of the first 1,500, beside a CRF
     with the usual word, affix and shape features (``sklearn-crfsuite``, an
     optional extra; without it the most frequent tag of each word). On all
     5,000 sentences and more epochs the tagger beats the CRF
@@ -238,16 +239,39 @@ def sentiment_split(*, quick: bool = False):
     )
 
 
-def tfidf_baseline() -> GridSearchCV:
-    """TF-IDF of words and word pairs + logistic regression, ``C`` by 5-fold CV
-    on the training part (unfitted)."""
+#: The ``C`` that 5-fold cross-validation on the demo's training reviews picks
+#: among 1, 3, 10 and 30 (``tfidf_baseline(search=True)``; ``bench_text.py
+#: --task sentiment`` runs the search). The demo fits this one value: the
+#: search takes 26 s, a fit 3 s.
+TFIDF_C = 30.0
+#: Epochs of the demo's review classifier (the benchmark trains
+#: ``SENTIMENT_PARAMS["max_iter"]``, 8: 0.7875; 6 gave 0.7905 in 27 s, 5 0.7890
+#: in 22 s).
+SENTIMENT_EPOCHS = 5
+
+
+def tfidf_baseline(*, search: bool = True):
+    """TF-IDF of words and word pairs + logistic regression (unfitted).
+
+    Parameters
+    ----------
+    search : bool, default=True
+        Choose ``C`` by 5-fold cross-validation on the training part among
+        1, 3, 10 and 30; otherwise use :data:`TFIDF_C`, the value that search
+        picks on the demo's split.
+
+    Returns
+    -------
+    estimator : GridSearchCV or Pipeline
+    """
+    pipeline = make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+        LogisticRegression(C=TFIDF_C, max_iter=1000),
+    )
+    if not search:
+        return pipeline
     return GridSearchCV(
-        make_pipeline(
-            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
-            LogisticRegression(max_iter=1000),
-        ),
-        {"logisticregression__C": [1.0, 3.0, 10.0, 30.0]},
-        cv=5,
+        pipeline, {"logisticregression__C": [1.0, 3.0, 10.0, 30.0]}, cv=5
     )
 
 
@@ -266,14 +290,12 @@ def run_sentiment(*, quick: bool = False) -> TaskResult:
         Test accuracy of both models and their fit times.
     """
     X_train, X_test, y_train, y_test = sentiment_split(quick=quick)
-    params = dict(
-        SENTIMENT_PARAMS, max_iter=2 if quick else SENTIMENT_PARAMS["max_iter"]
-    )
+    params = dict(SENTIMENT_PARAMS, max_iter=2 if quick else SENTIMENT_EPOCHS)
     rnn = Pipeline(
         [("tokens", Tokenizer()), ("rnn", RNNClassifier(**params, random_state=SEED))]
     )
     rnn_seconds = _timed_fit(rnn, X_train, y_train)
-    baseline = tfidf_baseline()
+    baseline = tfidf_baseline(search=False)
     baseline_seconds = _timed_fit(baseline, X_train, y_train)
     rnn_hits = rnn.predict(X_test) == np.asarray(y_test)
     base_hits = baseline.predict(X_test) == np.asarray(y_test)
@@ -429,11 +451,14 @@ TAGGER_PARAMS = dict(
 #: Sentences of the bundled Brown sample the demo's POS task uses (of 5,000),
 #: to keep the whole demo within two minutes; ``benchmarks/bench_text.py``
 #: runs the same models on all of them.
-POS_SENTENCES = 2000
+POS_SENTENCES = 1500
 #: Epochs of the demo's grapheme-to-phoneme model.
 G2P_EPOCHS = 6
-#: Epochs of the demo's tagger (the benchmark trains 25 on all sentences).
-POS_EPOCHS = 8
+#: Epochs and step size of the demo's tagger (the benchmark trains 25 epochs at
+#: 0.003 on all sentences). Chosen for time: on 2,000 sentences 8 epochs at
+#: 0.003 gave 0.935 in 52 s, 5 at 0.01 0.937 in 34 s; on 1,500, 0.930 in 21 s.
+POS_EPOCHS = 5
+POS_LEARNING_RATE = 0.01
 
 
 def run_pos(*, quick: bool = False) -> TaskResult:
@@ -444,7 +469,7 @@ def run_pos(*, quick: bool = False) -> TaskResult:
     Parameters
     ----------
     quick : bool, default=False
-        Train on 600 sentences for a few epochs instead of 2,000.
+        Train on 600 sentences for a few epochs instead of 1,500.
 
     Returns
     -------
@@ -463,7 +488,9 @@ def run_pos(*, quick: bool = False) -> TaskResult:
         X, y, test_size=TEST_SIZE, random_state=SEED
     )
     rnn = RNNSequenceTagger(
-        **TAGGER_PARAMS, max_iter=2 if quick else POS_EPOCHS, random_state=SEED
+        **dict(TAGGER_PARAMS, learning_rate_init=POS_LEARNING_RATE),
+        max_iter=2 if quick else POS_EPOCHS,
+        random_state=SEED,
     )
     rnn_seconds = _timed_fit(rnn, X_train, y_train)
     start = time.perf_counter()
@@ -508,7 +535,7 @@ def run_pos(*, quick: bool = False) -> TaskResult:
 # ----------------------------------------------------------------------------
 
 #: Epochs of the demo's language model.
-LM_EPOCHS = 5
+LM_EPOCHS = 4
 
 #: Held-out lines of Hamlet scored together as one unit of the bootstrap.
 LINES_PER_BLOCK = 10
