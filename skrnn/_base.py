@@ -418,12 +418,14 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         """
         snapshot = self._snapshot()
         try:
-            return self._fit_unguarded(X, y, sample_weight, incremental, classes)
+            return self._fit_unguarded(
+                X, y, sample_weight, incremental, classes, snapshot
+            )
         except Exception:
             self._restore(snapshot)
             raise
 
-    def _fit_unguarded(self, X, y, sample_weight, incremental, classes):
+    def _fit_unguarded(self, X, y, sample_weight, incremental, classes, snapshot):
         first_call = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
@@ -447,7 +449,13 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         # more of the data with the weights of the call's start only when an
         # epoch looks diverged against it (see _check_divergence)
         self._loss_reference = None
-        self._start_coefs = {k: v.copy() for k, v in self.coefs_.items()}
+        # the weights as the call starts: a continued fit's are the snapshot's
+        # copy (never modified), a new network's are copied here
+        self._start_coefs = (
+            {k: v.copy() for k, v in self.coefs_.items()}
+            if first_call
+            else snapshot["coefs_"]
+        )
         try:
             with single_blas_thread(self._small_steps(train)):
                 stopped = self._epochs(train, val, incremental)

@@ -125,8 +125,6 @@ def _keep_mask(lengths: np.ndarray, n_steps: int, bptt_steps: int | None):
 def final_rows(Y: np.ndarray, lengths: np.ndarray, h0: np.ndarray) -> np.ndarray:
     """State after each sequence's last step; the initial state for empty rows."""
     B = Y.shape[1]
-    if Y.shape[0] == 0:  # every row empty (character encoder: all tokens "")
-        return np.array(h0, dtype=Y.dtype, copy=True)
     idx = np.maximum(lengths - 1, 0)
     out = Y[idx, np.arange(B)]
     empty = lengths == 0

@@ -193,15 +193,16 @@ class CharEncoder:
         so that one of them does not pad every other spelling to its length.
         """
         lengths = np.asarray(lengths)
-        out = np.empty(
-            (len(lengths), self.output_size), dtype=self.embedding_dtype(params)
-        )
+        buckets = _spelling_buckets(lengths)
+        out = None
         caches = []
-        for rows in _spelling_buckets(lengths):
+        for rows in buckets:
             sub_lengths = lengths if rows is None else lengths[rows]
+            sub = chars if rows is None else chars[:, rows]
+            # as many steps as the bucket's longest spelling, and at least one
+            # (a batch of empty spellings only: a step that no row reaches)
             width = max(int(sub_lengths.max(initial=0)), 1)
-            # at least one step: a batch of empty spellings only reads none
-            sub = chars[:width] if rows is None else chars[:width, rows]
+            sub = sub[:width]
             if sub.shape[0] == 0:
                 sub = np.zeros((1, sub.shape[1]), dtype=chars.dtype)
             x = self.embedding.forward(params, sub)
@@ -212,12 +213,11 @@ class CharEncoder:
             if rows is None:
                 out = h
             else:
+                if out is None:
+                    out = np.empty((len(lengths), h.shape[1]), dtype=h.dtype)
                 out[rows] = h
             caches.append((rows, sub, sub_lengths, cache))
         return out, caches
-
-    def embedding_dtype(self, params: dict):
-        return params[self.embedding.key].dtype
 
     def backward(self, params: dict, cache, d_out, *, sparse: bool = False) -> dict:
         from ._optim import RowSparse

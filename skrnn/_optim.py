@@ -186,7 +186,7 @@ class SGD:
         steps the rows missed are taken with the settings they were missed
         under.
         """
-        for name in getattr(self, "last", {}):
+        for name in self.last:
             self._catch_up(
                 name,
                 params[name],
@@ -302,7 +302,7 @@ class Adam:
         Called before a change of the learning rate (or betas), so that the
         steps the rows missed are taken with the rate they were missed under.
         """
-        for name in getattr(self, "last", {}):
+        for name in self.last:
             self._catch_up(
                 name,
                 params[name],

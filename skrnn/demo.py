@@ -195,8 +195,9 @@ def bootstrap_se(statistic, *units, n_boot: int = 1000) -> float:
 
 #: The demo's review classifier (``Tokenizer`` then this): a bidirectional GRU
 #: with mean pooling and word dropout, eight epochs on all the training
-#: reviews. ``benchmarks/bench_text.py --task sentiment`` measures it, and the
-#: same with character-aware tokens, on the same split.
+#: reviews (the demo trains ``SENTIMENT_EPOCHS``).
+#: ``benchmarks/bench_text.py --task sentiment`` measures it, and the same with
+#: character-aware tokens, on the same split.
 SENTIMENT_PARAMS = dict(
     cell="gru",
     hidden_size=64,

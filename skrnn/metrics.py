@@ -517,14 +517,9 @@ def _encode(sequences: list) -> tuple[np.ndarray, np.ndarray]:
     arrays = [np.array(list(s)) if isinstance(s, str) else s for s in sequences]
     try:
         # numpy would cast numbers and strings to one dtype (1 and "1" equal)
-        # and sort NaNs together (nan == nan): only one plain kind, no NaN
-        kinds = {a.dtype.kind for a in arrays}
-        if (
-            len(kinds) > 1
-            or kinds & {"O", "f", "c"}
-            and not all(
-                a.dtype.kind not in "fc" or not np.isnan(a).any() for a in arrays
-            )
+        # and np.unique puts NaNs together (nan == nan): Python's == decides
+        if len({a.dtype.kind for a in arrays}) > 1 or any(
+            a.dtype.kind in "fc" and np.isnan(a).any() for a in arrays
         ):
             raise TypeError
         flat = np.concatenate(arrays) if arrays else np.array([])
