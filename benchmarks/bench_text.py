@@ -15,7 +15,10 @@ models' benchmarks use too:
     choice, :data:`skrnn._baselines.G2P_STRESS`) and without: word error rate
     (share of the words whose phonemes are not all right) and phoneme error
     rate (edit distance over reference phonemes) on two splits of the 126,052
-    words (one pronunciation each):
+    words, trained on each word's primary pronunciation and scored twice:
+    against it, and against any of the word's pronunciations (the
+    ``pronunciations`` of the loader's Bunch; the usual convention of g2p
+    benchmarks, where a word is right if it matches one of them):
 
     - ``full``: ``train_test_split(test_size=0.1, random_state=0)``: 113,446
       training and 12,606 test words;
@@ -85,15 +88,18 @@ def hamlet_split():
 
 
 def cmudict_split(split, *, stress):
-    """``(words_train, words_test, phonemes_train, phonemes_test)``."""
+    """``(words_train, words_test, phonemes_train, phonemes_test,
+    pronunciations_train, pronunciations_test)``: the last two list every
+    pronunciation of each word, the primary one (the target) first."""
     from sklearn.model_selection import train_test_split
 
     from skrnn.datasets import load_cmudict
 
-    X, y = load_cmudict(stress=stress, return_X_y=True)
+    cmu = load_cmudict(stress=stress)
+    arrays = cmu.data, cmu.target, cmu.pronunciations
     if split == "full":
-        return train_test_split(X, y, test_size=0.1, random_state=SEED)
-    return train_test_split(X, y, train_size=5000, test_size=500, random_state=SEED)
+        return train_test_split(*arrays, test_size=0.1, random_state=SEED)
+    return train_test_split(*arrays, train_size=5000, test_size=500, random_state=SEED)
 
 
 def brown_split(n_sentences=None):
@@ -140,10 +146,13 @@ def run_g2p(splits=("demo", "full")):
     rows = []
     for split in splits:
         for stress in (True, False):
-            X_train, X_test, y_train, y_test = cmudict_split(split, stress=stress)
+            X_train, X_test, y_train, y_test, _, refs = cmudict_split(
+                split, stress=stress
+            )
             g2p, fit_s = _timed(GraphoneG2P().fit, X_train, y_train)
             pred, predict_s = _timed(g2p.predict, X_test)
             wer, per = phoneme_error_rates(y_test, pred)
+            wer_any, per_any = phoneme_error_rates(y_test, pred, references=refs)
             rows.append(
                 {
                     "split": split,
@@ -152,6 +161,8 @@ def run_g2p(splits=("demo", "full")):
                     "n_test": len(X_test),
                     "wer": wer,
                     "per": per,
+                    "wer_any": wer_any,
+                    "per_any": per_any,
                     "fit_s": fit_s,
                     "predict_s": predict_s,
                 }
@@ -324,6 +335,8 @@ TABLES = {
         ("n_test", "test words", "d"),
         ("wer", "WER", ".4f"),
         ("per", "PER", ".4f"),
+        ("wer_any", "WER, any pronunciation", ".4f"),
+        ("per_any", "PER, any pronunciation", ".4f"),
         ("fit_s", "fit s", ".1f"),
         ("predict_s", "predict s", ".1f"),
     ],

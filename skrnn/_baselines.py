@@ -390,7 +390,10 @@ class CharNGramLM(BaseEstimator):
 
 
 def phoneme_error_rates(
-    y_true: Sequence[Sequence[str]], y_pred: Sequence[Sequence[str]]
+    y_true: Sequence[Sequence[str]],
+    y_pred: Sequence[Sequence[str]],
+    *,
+    references: Sequence[Sequence[Sequence[str]]] | None = None,
 ) -> tuple[float, float]:
     """Word error rate and phoneme error rate of predicted pronunciations.
 
@@ -399,11 +402,19 @@ def phoneme_error_rates(
     y_true, y_pred : list of list of str
         The reference and the predicted phonemes of each word.
 
+    references : list of list of list of str, default=None
+        Every accepted pronunciation of each word (such as
+        ``load_cmudict().pronunciations``). If given, the usual convention of
+        g2p benchmarks applies: a word is right if its prediction equals any
+        of them, and its phoneme errors are the edits to the closest one
+        (the first of the closest on ties), counted over that one's length.
+        ``y_true`` is then only checked for length.
+
     Returns
     -------
     wer : float
         The share of the words whose predicted phonemes are not exactly the
-        reference.
+        reference (any of the references).
     per : float
         The total edit distance over the total number of reference phonemes.
 
@@ -413,13 +424,33 @@ def phoneme_error_rates(
     >>> phoneme_error_rates([["K", "AE", "T"], ["D", "AO", "G"]],
     ...                     [["K", "AE", "T"], ["D", "AA", "G", "Z"]])
     (0.5, 0.3333333333333333)
+    >>> phoneme_error_rates([["K", "AE", "T"], ["D", "AO", "G"]],
+    ...                     [["K", "AE", "T"], ["D", "AA", "G", "Z"]],
+    ...                     references=[[["K", "AE", "T"]],
+    ...                                 [["D", "AO", "G"], ["D", "AA", "G"]]])
+    (0.5, 0.16666666666666666)
     """
-    from .metrics import sequence_accuracy_score, token_error_rate
+    from .metrics import edit_distance, sequence_accuracy_score, token_error_rate
 
-    return (
-        1.0 - sequence_accuracy_score(y_true, y_pred),
-        token_error_rate(y_true, y_pred),
-    )
+    if references is None:
+        return (
+            1.0 - sequence_accuracy_score(y_true, y_pred),
+            token_error_rate(y_true, y_pred),
+        )
+    if not len(y_true) == len(y_pred) == len(references):
+        raise ValueError(
+            f"y_true, y_pred and references have different lengths: "
+            f"{len(y_true)}, {len(y_pred)} and {len(references)}."
+        )
+    wrong = edits = length = 0
+    for pred, refs in zip(y_pred, references, strict=True):
+        pred = list(pred)
+        best = min(refs, key=lambda ref: edit_distance(list(ref), pred))
+        distance = edit_distance(list(best), pred)
+        wrong += distance > 0
+        edits += distance
+        length += len(best)
+    return wrong / len(y_pred), edits / length
 
 
 #: Whether the demo's and the benchmarks' grapheme-to-phoneme task keeps the

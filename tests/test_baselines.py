@@ -236,6 +236,34 @@ def test_phoneme_error_rates():
         phoneme_error_rates(y_true[:2], y_pred[:1])
 
 
+def test_phoneme_error_rates_against_every_pronunciation():
+    """With ``references`` a word is right if it matches any of them, and its
+    edits count against the closest one (over that one's length)."""
+    y_true = [["R", "EH", "D"], ["T", "AH", "M", "EY", "T", "OW"], ["AY"]]
+    references = [
+        [["R", "EH", "D"], ["R", "IY", "D"]],
+        [["T", "AH", "M", "EY", "T", "OW"], ["T", "AH", "M", "AA", "T", "OW"]],
+        [["AY"]],
+    ]
+    y_pred = [["R", "IY", "D"], ["T", "AH", "M", "AA", "T"], ["AY", "Z"]]
+    wer, per = phoneme_error_rates(y_true, y_pred, references=references)
+    assert wer == pytest.approx(2 / 3)  # "read" matches its alternate
+    assert per == pytest.approx((0 + 1 + 1) / (3 + 6 + 1))
+    # against the primary pronunciations only, every word is wrong
+    strict_wer, strict_per = phoneme_error_rates(y_true, y_pred)
+    assert strict_wer == 1.0
+    assert strict_per == pytest.approx((1 + 2 + 1) / 10)
+    # ties go to the first reference: both are 1 edit from "R EY D"
+    for refs, length in [
+        ([["R", "EH", "D"], ["R", "EY", "D", "Z"]], 3),
+        ([["R", "EY", "D", "Z"], ["R", "EH", "D"]], 4),
+    ]:
+        _, per = phoneme_error_rates([refs[0]], [["R", "EY", "D"]], references=[refs])
+        assert per == pytest.approx(1 / length)
+    with pytest.raises(ValueError, match="different lengths: 3, 3 and 2"):
+        phoneme_error_rates(y_true, y_pred, references=references[:2])
+
+
 def _demo_split(stress):
     X, y = load_cmudict(stress=stress, return_X_y=True)
     return train_test_split(X, y, train_size=5000, test_size=500, random_state=0)

@@ -607,6 +607,46 @@ def test_cmudict_n_words_and_shuffle():
     assert len(load_cmudict(n_words=200_000).data) == 126_052
 
 
+def test_cmudict_pronunciations():
+    """Every distinct pronunciation of a word, the target first; alternates
+    differing only in stress merge without stress; shuffled with the data."""
+    cmu = load_cmudict()
+    assert len(cmu.pronunciations) == len(cmu.data)
+    assert all(p[0] == t for p, t in zip(cmu.pronunciations, cmu.target, strict=True))
+    assert all(
+        len({tuple(v) for v in p}) == len(p) for p in cmu.pronunciations
+    )  # distinct
+    assert cmu.pronunciations[cmu.data.index("read")] == [
+        ["R", "EH", "D"], ["R", "IY", "D"],
+    ]  # fmt: skip
+    assert cmu.pronunciations[cmu.data.index("python")] == [
+        ["P", "AY", "TH", "AA", "N"]
+    ]
+    assert len(cmu.pronunciations[cmu.data.index("associate")]) == 4
+    assert sum(len(p) > 1 for p in cmu.pronunciations) == 8_175
+    assert sum(len(p) - 1 for p in cmu.pronunciations) == 8_808
+    stressed = load_cmudict(stress=True)
+    assert sum(len(p) - 1 for p in stressed.pronunciations) == 9_112
+    # "abstract" differs in stress only between its noun and verb readings
+    i = stressed.data.index("abstract")
+    assert stressed.pronunciations[i] == [
+        ["AE0", "B", "S", "T", "R", "AE1", "K", "T"],
+        ["AE1", "B", "S", "T", "R", "AE2", "K", "T"],
+    ]
+    assert cmu.pronunciations[i] == [["AE", "B", "S", "T", "R", "AE", "K", "T"]]
+    # the list is a copy: changing it leaves the target alone
+    cmu.pronunciations[0][0].append("X")
+    assert cmu.target[0] == ["B", "AW", "T"]
+    # shuffled and cut with the words
+    lookup = dict(zip(cmu.data, cmu.pronunciations, strict=True))
+    part = load_cmudict(n_words=500, shuffle=True, random_state=3)
+    assert all(
+        lookup[w][1:] == p[1:]
+        for w, p in zip(part.data, part.pronunciations, strict=True)
+    )
+    assert sum(len(p) > 1 for p in part.pronunciations) > 10
+
+
 @pytest.mark.parametrize("bad", [0, -5, 1.5, False])
 def test_cmudict_bad_n_words(bad):
     with pytest.raises(ValueError, match="n_words must be None or an int >= 1"):

@@ -175,18 +175,23 @@ def build_hamlet(source: Path, dest: Path) -> None:
 
 
 def build_cmudict(source: Path, dest: Path) -> None:
-    """Ship primary pronunciations only, comments stripped: ``word PH ON EMES``."""
+    """Primary pronunciations in one file, alternates in another, comments
+    stripped, one ``word PH ON EMES`` line each (an alternate's line names its
+    word without the ``(2)``), in dictionary order."""
     lines = (source / "g2p/cmudict.dict").read_bytes().decode("utf-8").splitlines()
-    out = []
+    primary, alternates = [], []
     for line in lines:
         fields = line.split("#", 1)[0].split()
         if not fields:
             continue
-        if re.fullmatch(r".+\(\d+\)", fields[0]):
-            continue  # alternate pronunciation
         assert len(fields) >= 2, line
-        out.append(" ".join(fields))
-    _write_xz(dest / "cmudict.txt.xz", "\n".join(out) + "\n")
+        match = re.fullmatch(r"(.+)\(\d+\)", fields[0])
+        if match:
+            alternates.append(" ".join([match.group(1), *fields[1:]]))
+        else:
+            primary.append(" ".join(fields))
+    _write_xz(dest / "cmudict.txt.xz", "\n".join(primary) + "\n")
+    _write_xz(dest / "cmudict-alternates.txt.xz", "\n".join(alternates) + "\n")
     shutil.copyfile(source / "g2p/LICENSE-cmudict", dest / "LICENSE-cmudict")
 
 

@@ -22,8 +22,10 @@ def load_cmudict(
 
     126,052 English words and names with their first (primary) pronunciation in
     ARPAbet phonemes, a real sequence-to-sequence task (grapheme to phoneme):
-    the input and output sequences are not aligned and differ in length. Alternate
-    pronunciations (entries such as ``"read(2)"``) and comments are left out.
+    the input and output sequences are not aligned and differ in length. The
+    dictionary's alternate pronunciations (entries such as ``"read(2)"``) are
+    not targets; the Bunch lists them in ``pronunciations``, for scoring a
+    prediction against every pronunciation of a word. Comments are left out.
 
     =================  ============================================
     Samples            126,052 words
@@ -65,7 +67,14 @@ def load_cmudict(
         data : list of str
             The spellings, lower case.
         target : list of list of str
-            The phonemes of each spelling.
+            The phonemes of each spelling: its first (primary) pronunciation.
+        pronunciations : list of list of list of str
+            Every distinct pronunciation of each spelling, the primary one
+            (``target[i]``) first, then the dictionary's alternates in their
+            order: 8,175 words have more than one without stress (alternates
+            that differ only in stress are merged), 8,445 with stress. Shuffled
+            and cut with ``data`` and ``target``; not returned with
+            ``return_X_y``.
         target_names : ndarray of str
             The sorted phoneme symbols of the whole dictionary: 39, or 69 with
             ``stress=True``.
@@ -84,6 +93,8 @@ def load_cmudict(
     >>> i = cmu.data.index("python")
     >>> cmu.target[i]
     ['P', 'AY', 'TH', 'AA', 'N']
+    >>> cmu.pronunciations[cmu.data.index("read")]
+    [['R', 'EH', 'D'], ['R', 'IY', 'D']]
     >>> X, y = load_cmudict(n_words=1000, stress=True, shuffle=True, return_X_y=True)
     >>> len(X), len(y)
     (1000, 1000)
@@ -115,6 +126,29 @@ def load_cmudict(
     return Bunch(
         data=words,
         target=phonemes,
+        pronunciations=_pronunciations(words, phonemes, stress),
         target_names=target_names,
         DESCR=_load_descr("cmudict.rst"),
     )
+
+
+def _pronunciations(
+    words: list[str], phonemes: list[list[str]], stress: bool
+) -> list[list[list[str]]]:
+    """Each word's distinct pronunciations: ``phonemes[i]`` first, then the
+    shipped alternates (``cmudict-alternates.txt.xz``) in dictionary order."""
+    text = _read_text("cmudict-alternates.txt.xz")
+    if not stress:
+        text = text.translate(_STRIP_STRESS)
+    alternates: dict[str, list[list[str]]] = {}
+    for line in text.splitlines():
+        word, _, phones = line.partition(" ")
+        alternates.setdefault(word, []).append(phones.split(" "))
+    out = []
+    for word, primary in zip(words, phonemes, strict=True):
+        variants = [list(primary)]
+        for alternate in alternates.get(word, ()):
+            if alternate not in variants:
+                variants.append(alternate)
+        out.append(variants)
+    return out
