@@ -28,7 +28,12 @@ from ._cells import N_GATES
 from ._layers import ATTENTION_KINDS
 from ._losses import masked_loss
 from ._ragged import Ragged, make_batches, prediction_batches, unpad
-from ._targets import encode_token_targets, token_targets, validate_token_targets
+from ._targets import (
+    SequenceList,
+    encode_token_targets,
+    token_targets,
+    validate_token_targets,
+)
 from ._threads import SMALL_STEP, single_blas_thread
 from ._vocabulary import END, START, UNKNOWN, Vocabulary
 
@@ -566,11 +571,16 @@ class RNNEncoderDecoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseR
         -------
         list of str or list of list of str
             One output per sample: a string if the targets were strings,
-            otherwise a list of tokens. The end marker is not included.
+            otherwise a list of tokens. The end marker is not included. A list
+            of token lists is a ``list`` that NumPy reads as a 1-D object array
+            of lists (``np.asarray(pred).shape == (n_samples,)``), so that
+            :func:`~sklearn.model_selection.cross_val_predict` can join the
+            folds' outputs.
         """
         X = self._validate_for_predict(X)
         tokens, _ = self._decode(X)
-        return [self._symbols(ids) for ids in tokens]
+        out = [self._symbols(ids) for ids in tokens]
+        return out if self._target_kind == "chars" else SequenceList(out)
 
     def score(self, X, y, sample_weight=None) -> float:
         """Exact-sequence accuracy: the share of outputs predicted exactly.

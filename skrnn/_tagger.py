@@ -11,7 +11,7 @@ from . import _losses
 from ._base import ATTRIBUTES_DOC, parameters_doc, set_params_of_init
 from ._ragged import Ragged
 from ._supervised import SupervisedRNN
-from ._targets import encode_tags, validate_tag_targets
+from ._targets import SequenceList, encode_tags, validate_tag_targets
 
 
 class _TagTargets(NamedTuple):
@@ -260,12 +260,18 @@ class RNNSequenceTagger(SupervisedRNN):
         Returns
         -------
         list of ndarray of shape (T_i,)
-            One array of tags per sequence.
+            One array of tags per sequence. The list is one that NumPy reads
+            as a 1-D object array of these arrays (``np.asarray(pred).shape ==
+            (n_samples,)``, whatever the lengths), so that
+            :func:`~sklearn.model_selection.cross_val_predict` can join the
+            folds' outputs.
         """
         return self._tags(self._validate_for_predict(X))
 
     def _tags(self, X: Ragged) -> list[np.ndarray]:
-        return [self.classes_[out.argmax(axis=1)] for out in self._forward_sequences(X)]
+        return SequenceList(
+            self.classes_[out.argmax(axis=1)] for out in self._forward_sequences(X)
+        )
 
     def score(self, X, y, sample_weight=None) -> float:
         """Token accuracy: the share of all time steps tagged correctly.

@@ -12,6 +12,7 @@ from ._ragged import Ragged, locate, split
 from ._vocabulary import END, START, UNKNOWN, Tokens
 
 __all__ = [
+    "SequenceList",
     "check_label_types",
     "encode_tags",
     "encode_token_targets",
@@ -20,6 +21,37 @@ __all__ = [
     "validate_tag_targets",
     "validate_token_targets",
 ]
+
+
+class SequenceList(list):
+    """A list of sequences of different lengths that NumPy sees as a 1-D
+    object array, one sequence per element.
+
+    ``predict`` of the tagger and of the encoder-decoder returns one: a plain
+    ``list`` in every other respect (indexing, ``==``, ``repr``, pickling).
+    ``np.asarray`` of a plain list of ragged sequences fails, and of sequences
+    that happen to have equal lengths gives a 2-D array; this gives ``(n,)``
+    either way, so that scikit-learn's tools that concatenate predictions
+    (:func:`~sklearn.model_selection.cross_val_predict`) work.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skrnn._targets import SequenceList
+    >>> pred = SequenceList([["K", "AE", "T"], ["AY"]])
+    >>> pred[1], len(pred), pred == [["K", "AE", "T"], ["AY"]]
+    (['AY'], 2, True)
+    >>> np.concatenate([pred, SequenceList([["OW"]])])
+    array([list(['K', 'AE', 'T']), list(['AY']), list(['OW'])], dtype=object)
+    """
+
+    __slots__ = ()
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        out = np.empty(len(self), dtype=object)
+        for i, sequence in enumerate(self):
+            out[i] = sequence
+        return out if dtype is None else out.astype(dtype)
 
 
 def _label_kind(label) -> str:

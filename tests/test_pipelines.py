@@ -9,10 +9,16 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import make_scorer
-from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_val_score
+from sklearn.model_selection import (
+    GridSearchCV,
+    KFold,
+    TimeSeriesSplit,
+    cross_val_predict,
+    cross_val_score,
+)
 from sklearn.pipeline import make_pipeline
 
-from skrnn import RNNClassifier, RNNRegressor, RNNSequenceTagger
+from skrnn import RNNClassifier, RNNEncoderDecoder, RNNRegressor, RNNSequenceTagger
 from skrnn.metrics import flat_accuracy_score
 from skrnn.preprocessing import SequenceScaler, Tokenizer
 
@@ -98,6 +104,44 @@ def test_tagger_in_grid_search_with_flat_scorer():
     assert grid.best_score_ >= 0.95
     pred = grid.predict([["a", "c", "d"]])
     assert_array_equal(pred[0], ["V", "N", "N"])
+
+
+@pytest.mark.parametrize("equal_lengths", [False, True])
+def test_cross_val_predict_of_sequence_outputs(equal_lengths):
+    """cross_val_predict joins the folds' ragged predictions: one sequence per
+    sample, in the samples' order, each what the fold's model predicts."""
+    rng = np.random.default_rng(2)
+    lengths = [5] * 60 if equal_lengths else rng.integers(2, 8, 60)
+    X = [list(rng.choice(list("abcd"), n)) for n in lengths]
+    tags = [["V" if tok in "ab" else "N" for tok in x] for x in X]
+    cv = KFold(3)
+    tagger = RNNSequenceTagger(
+        hidden_size=8, max_iter=15, learning_rate_init=0.03, random_state=0
+    )
+    pred = cross_val_predict(tagger, X, tags, cv=cv)
+    assert pred.shape == (60,)
+    assert [len(p) for p in pred] == list(lengths)
+    assert np.mean(np.concatenate(pred) == np.concatenate(tags)) > 0.9
+    train, test = next(cv.split(X))
+    fold = clone_fit(tagger, [X[i] for i in train], [tags[i] for i in train])
+    for i, expected in zip(test, fold.predict([X[i] for i in test]), strict=True):
+        assert_array_equal(pred[i], expected)
+    # token-list targets of the encoder-decoder (reverse the tokens)
+    words = [x[::-1] for x in X]
+    seq2seq = RNNEncoderDecoder(hidden_size=8, max_iter=2, random_state=0)
+    out = cross_val_predict(seq2seq, X, words, cv=cv)
+    assert out.shape == (60,) and all(isinstance(o, list) for o in out)
+    fold = clone_fit(seq2seq, [X[i] for i in train], [words[i] for i in train])
+    assert [out[i] for i in test] == fold.predict([X[i] for i in test])
+    # string targets keep giving an array of str
+    strings = cross_val_predict(seq2seq, X, ["".join(w) for w in words], cv=cv)
+    assert strings.shape == (60,) and strings.dtype.kind == "U"
+
+
+def clone_fit(est, X, y):
+    from sklearn.base import clone
+
+    return clone(est).fit(X, y)
 
 
 @pytest.mark.parametrize(
