@@ -442,8 +442,12 @@ def phoneme_error_rates(
             f"y_true, y_pred and references have different lengths: "
             f"{len(y_true)}, {len(y_pred)} and {len(references)}."
         )
+    if not len(y_pred):
+        raise ValueError("y_true and y_pred are empty: there is nothing to score.")
     wrong = edits = length = 0
-    for pred, refs in zip(y_pred, references, strict=True):
+    for i, (pred, refs) in enumerate(zip(y_pred, references, strict=True)):
+        if not len(refs):
+            raise ValueError(f"references[{i}] is empty; each word needs one.")
         pred = list(pred)
         best = min(refs, key=lambda ref: edit_distance(list(ref), pred))
         distance = edit_distance(list(best), pred)

@@ -262,6 +262,10 @@ def test_phoneme_error_rates_against_every_pronunciation():
         assert per == pytest.approx(1 / length)
     with pytest.raises(ValueError, match="different lengths: 3, 3 and 2"):
         phoneme_error_rates(y_true, y_pred, references=references[:2])
+    with pytest.raises(ValueError, match=r"references\[1\] is empty"):
+        phoneme_error_rates(y_true, y_pred, references=[references[0], [], [["AY"]]])
+    with pytest.raises(ValueError, match="nothing to score"):
+        phoneme_error_rates([], [], references=[])
 
 
 def _demo_split(stress):

@@ -54,7 +54,7 @@ def test_shipped_data_size_under_6mb():
     files = [p for p in DATA_DIR.iterdir() if p.is_file()]
     total = sum(p.stat().st_size for p in files)
     assert 1_000_000 < total < 6_000_000, total
-    assert len(files) == 8
+    assert len(files) == 9
 
 
 @pytest.mark.parametrize(

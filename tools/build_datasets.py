@@ -70,7 +70,8 @@ def _sha256(path: Path) -> str:
 
 def _write_xz(path: Path, text: str) -> None:
     path.write_bytes(lzma.compress(text.encode("utf-8"), preset=XZ_PRESET))
-    print(f"wrote {path.relative_to(ROOT)} ({path.stat().st_size:,} bytes)")
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    print(f"wrote {shown} ({path.stat().st_size:,} bytes)")
 
 
 def _check_sources(source: Path) -> None:
