@@ -571,9 +571,9 @@ class RNNEncoderDecoder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseR
         -------
         list of str or list of list of str
             One output per sample: a string if the targets were strings,
-            otherwise a list of tokens. The end marker is not included. A list
-            of token lists is a ``list`` that NumPy reads as a 1-D object array
-            of lists (``np.asarray(pred).shape == (n_samples,)``), so that
+            otherwise a list of tokens. The end marker is not included. NumPy
+            reads a list of token lists as a 1-D object array of lists,
+            whatever their lengths, so that
             :func:`~sklearn.model_selection.cross_val_predict` can join the
             folds' outputs.
         """

@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import _fit_context
+from sklearn.utils.validation import check_is_fitted
 
 from . import _losses
 from ._base import ATTRIBUTES_DOC, parameters_doc, set_params_of_init
@@ -260,18 +261,20 @@ class RNNSequenceTagger(SupervisedRNN):
         Returns
         -------
         list of ndarray of shape (T_i,)
-            One array of tags per sequence. The list is one that NumPy reads
-            as a 1-D object array of these arrays (``np.asarray(pred).shape ==
-            (n_samples,)``, whatever the lengths), so that
+            One array of tags per sequence. For input given as a list of
+            sequences (of any lengths), NumPy reads the list as a 1-D object
+            array of these arrays; for a fixed-length 2-D or 3-D array, as the
+            2-D array of tags. Either way
             :func:`~sklearn.model_selection.cross_val_predict` can join the
             folds' outputs.
         """
-        return self._tags(self._validate_for_predict(X))
+        check_is_fitted(self, "coefs_")
+        X, checked = self._validate_input(X, reset=False, dtype=self._float)
+        tags = self._tags(X)
+        return tags if checked.form in ("2d", "3d") else SequenceList(tags)
 
     def _tags(self, X: Ragged) -> list[np.ndarray]:
-        return SequenceList(
-            self.classes_[out.argmax(axis=1)] for out in self._forward_sequences(X)
-        )
+        return [self.classes_[out.argmax(axis=1)] for out in self._forward_sequences(X)]
 
     def score(self, X, y, sample_weight=None) -> float:
         """Token accuracy: the share of all time steps tagged correctly.

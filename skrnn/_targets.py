@@ -24,15 +24,20 @@ __all__ = [
 
 
 class SequenceList(list):
-    """A list of sequences of different lengths that NumPy sees as a 1-D
-    object array, one sequence per element.
+    """Predicted sequences that NumPy reads as a 1-D object array, one
+    sequence per element, whatever their lengths.
 
-    ``predict`` of the tagger and of the encoder-decoder returns one: a plain
-    ``list`` in every other respect (indexing, ``==``, ``repr``, pickling).
-    ``np.asarray`` of a plain list of ragged sequences fails, and of sequences
-    that happen to have equal lengths gives a 2-D array; this gives ``(n,)``
-    either way, so that scikit-learn's tools that concatenate predictions
-    (:func:`~sklearn.model_selection.cross_val_predict`) work.
+    :meth:`RNNEncoderDecoder.predict <skrnn.RNNEncoderDecoder.predict>`
+    returns one for token outputs, and :meth:`RNNSequenceTagger.predict
+    <skrnn.RNNSequenceTagger.predict>` for input given as a list of sequences
+    (for a fixed-length array it returns a plain list: its tag arrays are
+    equally long and make a 2-D array). It is a ``list`` (indexing, ``==``,
+    ``repr``); slices and sums are plain lists, and a pickle of it names this
+    class. NumPy cannot make an array of a plain list of sequences of
+    different lengths, and makes a 2-D one when the lengths happen to be
+    equal, so folds would disagree; this always gives ``(n_samples,)``, and
+    :func:`~sklearn.model_selection.cross_val_predict`, which concatenates the
+    folds' predictions, works.
 
     Examples
     --------
@@ -41,13 +46,18 @@ class SequenceList(list):
     >>> pred = SequenceList([["K", "AE", "T"], ["AY"]])
     >>> pred[1], len(pred), pred == [["K", "AE", "T"], ["AY"]]
     (['AY'], 2, True)
-    >>> np.concatenate([pred, SequenceList([["OW"]])])
-    array([list(['K', 'AE', 'T']), list(['AY']), list(['OW'])], dtype=object)
+    >>> np.concatenate([pred, SequenceList([["OW", "K"]])])
+    array([list(['K', 'AE', 'T']), list(['AY']), list(['OW', 'K'])],
+          dtype=object)
+    >>> np.asarray(SequenceList([["K", "AE"], ["AY", "Z"]])).shape
+    (2,)
     """
 
     __slots__ = ()
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        if copy is False:
+            raise ValueError(f"A {type(self).__name__} is always copied.")
         out = np.empty(len(self), dtype=object)
         for i, sequence in enumerate(self):
             out[i] = sequence

@@ -119,7 +119,7 @@ def test_cross_val_predict_of_sequence_outputs(equal_lengths):
         hidden_size=8, max_iter=15, learning_rate_init=0.03, random_state=0
     )
     pred = cross_val_predict(tagger, X, tags, cv=cv)
-    assert pred.shape == (60,)
+    assert pred.shape == (60,)  # one tag array per sample, equal lengths too
     assert [len(p) for p in pred] == list(lengths)
     assert np.mean(np.concatenate(pred) == np.concatenate(tags)) > 0.9
     train, test = next(cv.split(X))
@@ -136,6 +136,22 @@ def test_cross_val_predict_of_sequence_outputs(equal_lengths):
     # string targets keep giving an array of str
     strings = cross_val_predict(seq2seq, X, ["".join(w) for w in words], cv=cv)
     assert strings.shape == (60,) and strings.dtype.kind == "U"
+
+
+def test_cross_val_predict_of_tags_for_fixed_length_arrays():
+    """A 3-D array in, a 2-D array of tags out, as a plain list of equally long
+    arrays gives; a list of the same sequences gives one tag array a sample."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((45, 6, 2))
+    y = (X[..., 0] > 0).astype(int)
+    tagger = RNNSequenceTagger(hidden_size=6, max_iter=60, learning_rate_init=0.03)
+    pred = cross_val_predict(tagger.set_params(random_state=0), X, y, cv=3)
+    assert pred.shape == (45, 6) and pred.dtype.kind == "i"
+    assert np.mean(pred == y) > 0.9
+    fitted = clone_fit(tagger, X, y)
+    assert np.asarray(fitted.predict(X)).shape == (45, 6)
+    assert np.asarray(fitted.predict(list(X))).shape == (45,)
+    assert_array_equal(np.stack(fitted.predict(list(X))), fitted.predict(X))
 
 
 def clone_fit(est, X, y):
