@@ -139,16 +139,10 @@ def _error_rates(y_true, y_pred, references) -> dict:
     against every pronunciation of a word (``wer_any``, ``per_any``: right if
     any matches, edits to the closest)."""
     from skrnn._baselines import phoneme_error_rates
-    from skrnn.metrics import token_error_rate
 
-    wrong = sum(list(p) != list(t) for p, t in zip(y_pred, y_true, strict=True))
+    wer, per = phoneme_error_rates(y_true, y_pred)
     wer_any, per_any = phoneme_error_rates(y_true, y_pred, references=references)
-    return dict(
-        wer=wrong / len(y_true),
-        per=float(token_error_rate(y_true, y_pred)),
-        wer_any=wer_any,
-        per_any=per_any,
-    )
+    return dict(wer=wer, per=per, wer_any=wer_any, per_any=per_any)
 
 
 class SkrnnTrainer:
@@ -183,8 +177,8 @@ class SkrnnTrainer:
             start = time.perf_counter()
             pred = self.model.predict(self.X_test)
             seconds = time.perf_counter() - start
-            out[beam] = dict(**_error_rates(self.y_test, pred, self.refs))
-            out[beam]["seconds"] = seconds
+            rates = _error_rates(self.y_test, pred, self.refs)
+            out[beam] = {**rates, "seconds": seconds}
         self.model.set_params(beam_width=1)
         out["score_wer"] = 1 - self.model.score(self.X_test, self.y_test)
         return out
@@ -377,7 +371,7 @@ class TorchTrainer:
         start = time.perf_counter()
         pred = self.predict()
         seconds = time.perf_counter() - start
-        return {1: dict(**_error_rates(self.y_test, pred, self.refs), seconds=seconds)}
+        return {1: {**_error_rates(self.y_test, pred, self.refs), "seconds": seconds}}
 
 
 def _serve(conn, kind: str, cfg: dict) -> None:

@@ -367,7 +367,6 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         self.t_ = 0
         self.loss_curve_ = []
         self.validation_scores_ = None
-        self._loss_reference = None
 
     def _reference_loss(self, train, params: dict) -> float | None:
         """The yardstick of divergence, measured: the loss of the network
@@ -395,7 +394,11 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
         """Change optimiser settings; embedding rows first take the steps they
         missed under the old ones (see ``skrnn._optim``)."""
         opt = self._optimizer
-        if any(getattr(opt, k, None) != v for k, v in settings.items()):
+        if any(
+            getattr(opt, k, None) != v
+            for k, v in settings.items()
+            if k in opt.CATCH_UP_SETTINGS
+        ):
             opt.catch_up(self.coefs_)
         for name, value in settings.items():
             setattr(opt, name, value)
@@ -522,7 +525,7 @@ class BaseRNN(SequenceInputMixin, BaseEstimator, metaclass=ABCMeta):
                 # that a weight of k equals k repetitions of a sample
                 loss += l2_penalty(params, grads, self.alpha / result.penalty_weight)
             if self._loss_reference is None:
-                # the untrained network's loss: the yardstick of divergence
+                # this call's first batch: the yardstick of divergence
                 self._loss_reference = loss
             if not np.isfinite(loss):
                 raise ValueError(

@@ -430,7 +430,7 @@ def phoneme_error_rates(
     ...                                 [["D", "AO", "G"], ["D", "AA", "G"]]])
     (0.5, 0.16666666666666666)
     """
-    from .metrics import edit_distance, sequence_accuracy_score, token_error_rate
+    from .metrics import _edit_distances, sequence_accuracy_score, token_error_rate
 
     if references is None:
         return (
@@ -444,17 +444,22 @@ def phoneme_error_rates(
         )
     if not len(y_pred):
         raise ValueError("y_true and y_pred are empty: there is nothing to score.")
-    wrong = edits = length = 0
-    for i, (pred, refs) in enumerate(zip(y_pred, references, strict=True)):
-        if not len(refs):
-            raise ValueError(f"references[{i}] is empty; each word needs one.")
-        pred = list(pred)
-        best = min(refs, key=lambda ref: edit_distance(list(ref), pred))
-        distance = edit_distance(list(best), pred)
-        wrong += distance > 0
-        edits += distance
-        length += len(best)
-    return wrong / len(y_pred), edits / length
+    counts = np.array([len(refs) for refs in references])
+    if not counts.all():
+        raise ValueError(
+            f"references[{int(np.argmin(counts))}] is empty; each word needs one."
+        )
+    # every (reference, prediction) pair at once; word i owns counts[i] pairs
+    owner = np.repeat(np.arange(len(y_pred)), counts)
+    flat = [np.array(ref, dtype=str) for refs in references for ref in refs]
+    pred = [np.array(p, dtype=str) for p in y_pred]
+    distances = _edit_distances(flat, [pred[i] for i in owner])
+    fewest = np.minimum.reduceat(distances, np.cumsum(counts) - counts)
+    # the first of each word's closest references
+    closest = np.flatnonzero(distances == fewest[owner])
+    closest = closest[np.unique(owner[closest], return_index=True)[1]]
+    length = sum(len(flat[k]) for k in closest)
+    return float(np.mean(fewest > 0)), float(fewest.sum() / length)
 
 
 #: Whether the demo's and the benchmarks' grapheme-to-phoneme task keeps the

@@ -849,6 +849,17 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
                 f"temperature must be a number > 0, got {temperature!r}; use a "
                 "small value such as 0.01 for the most probable continuation."
             )
+        if prefix is not None and not isinstance(prefix, (str, list, tuple)):
+            raise ValueError(
+                "prefix must be a str (a character model) or a list of str tokens "
+                f"(a word model), got {type(prefix).__name__}."
+            )
+        if prefix and isinstance(prefix, str) != self._is_chars:
+            raise ValueError(
+                "prefix must be a str for a model fitted on characters and a "
+                "list of str tokens for a model fitted on token lists; got "
+                f"{type(prefix).__name__}."
+            )
         rng = check_random_state(random_state)
         net, params = self._model, self.coefs_
         spelled = self._char_vocabulary is not None
@@ -856,18 +867,7 @@ class RNNLanguageModel(DensityMixin, BaseRNN):
         spellings = self._vocabulary_spellings() if spelled else None
         prepared = net.prepare(params, spellings)
         x = prepared.table[[END_ID]]  # the input vectors read before drawing
-        if prefix is not None and not isinstance(prefix, (str, list, tuple)):
-            raise ValueError(
-                "prefix must be a str (a character model) or a list of str tokens "
-                f"(a word model), got {type(prefix).__name__}."
-            )
         if prefix is not None and len(prefix) > 0:
-            if isinstance(prefix, str) != self._is_chars:
-                raise ValueError(
-                    "prefix must be a str for a model fitted on characters and a "
-                    "list of str tokens for a model fitted on token lists; got "
-                    f"{type(prefix).__name__}."
-                )
             docs = self._documents([prefix], reset=False)
             if spelled:
                 # the prefix's tokens spelled as written, unseen words too

@@ -220,7 +220,6 @@ class CharEncoder:
         return out, caches
 
     def backward(self, params: dict, cache, d_out, *, sparse: bool = False) -> dict:
-        from ._optim import RowSparse
         from ._stack import State
 
         H = self.hidden_size

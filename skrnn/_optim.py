@@ -121,6 +121,9 @@ class SGD:
     momentum ``p <- p + momentum * v - learning_rate * g``.
     """
 
+    #: The settings a missed step depends on: a change of one needs a catch-up.
+    CATCH_UP_SETTINGS = ("momentum", "nesterov")
+
     def __init__(self, learning_rate=0.001, momentum=0.9, nesterov=True):
         self.learning_rate = learning_rate
         self.momentum = momentum
@@ -159,12 +162,12 @@ class SGD:
         by ``mu^k``. ``upto`` is the last step to bring the rows to (the step
         before the current one by default, when the rows are used now).
         """
-        used_now = upto is None
-        upto = self.t - 1 if used_now else upto
+        upto = self.t - 1 if upto is None else upto
         last = self.last.setdefault(name, np.zeros(len(p), dtype=np.int64))
         missed = upto - last[rows]
-        # rows used now are brought up to this step by the update that follows
-        last[rows] = self.t if used_now else np.maximum(last[rows], upto)
+        # at step t either way: rows used now take step t in the update that
+        # follows, and a full catch-up (upto = t) takes it here
+        last[rows] = self.t
         behind = missed > 0
         if not behind.any() or self.momentum == 0:
             return
@@ -172,7 +175,7 @@ class SGD:
         mu = self.momentum
         decay = mu**k
         # sum_{j=1..k} mu^j (k itself when mu = 1)
-        moved = k.copy() if mu == 1 else mu * (1 - decay) / (1 - mu)
+        moved = k if mu == 1 else mu * (1 - decay) / (1 - mu)
         if self.nesterov:
             moved *= mu
         vr = v[rows]
@@ -182,9 +185,9 @@ class SGD:
     def catch_up(self, params: dict) -> None:
         """Bring every row of the row-sparse parameters up to the current step.
 
-        Called before a change of the learning rate or momentum, so that the
+        Called before a change of the momentum (or Nesterov), so that the
         steps the rows missed are taken with the settings they were missed
-        under.
+        under; a missed step does not depend on the learning rate.
         """
         for name in self.last:
             self._catch_up(
@@ -214,6 +217,9 @@ class Adam:
     ``m <- b1 m + (1 - b1) g``, ``v <- b2 v + (1 - b2) g^2``, then
     ``p <- p - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)``.
     """
+
+    #: The settings a missed step depends on: a change of one needs a catch-up.
+    CATCH_UP_SETTINGS = ("learning_rate", "beta_1", "beta_2")
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
         self.learning_rate = learning_rate
@@ -266,12 +272,12 @@ class Adam:
         setting) the missed motion does not decay and is not applied. The
         moments decay in every case.
         """
-        used_now = upto is None
-        upto = self.t - 1 if used_now else upto
+        upto = self.t - 1 if upto is None else upto
         last = self.last.setdefault(name, np.zeros(len(p), dtype=np.int64))
         first = last[rows]
-        # rows used now are brought up to this step by the update that follows
-        last[rows] = self.t if used_now else np.maximum(first, upto)
+        # at step t either way: rows used now take step t in the update that
+        # follows, and a full catch-up (upto = t) takes it here
+        last[rows] = self.t
         behind = first < upto
         if not behind.any():
             return

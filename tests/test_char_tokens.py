@@ -17,14 +17,7 @@ from skrnn._vocabulary import Vocabulary
 
 from .conftest import requires_torch
 
-
-@pytest.fixture(autouse=True)
-def _quiet_convergence():
-    from sklearn.exceptions import ConvergenceWarning
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
 
 
 SENTENCES = [

@@ -5,13 +5,12 @@ input and the scikit-learn contract."""
 import functools
 import itertools
 import pickle
-import warnings
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import estimator_checks as checks
 
 from skrnn import RNNEncoderDecoder
@@ -24,11 +23,7 @@ from .conftest import requires_torch
 UNK, EOS, BOS = 0, 1, 2
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
 
 
 # ----------------------------------------------------------------------------

@@ -17,11 +17,7 @@ RNG = np.random.default_rng(12345)
 FAST = dict(hidden_size=6, max_iter=4, random_state=0, batch_size=8)
 
 
-@pytest.fixture(autouse=True)
-def _quiet_convergence():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
 
 
 def _ragged(n=24, F=2, seed=0, low=2, high=9):

@@ -4,13 +4,11 @@ name them (issue 11, items 3 and 4), seen through the estimators."""
 import pickle
 import re
 import sys
-import warnings
 
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 from sklearn.base import clone
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
 from skrnn import RNNClassifier, RNNRegressor, RNNSequenceTagger
@@ -30,11 +28,7 @@ NOUNS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _quiet_convergence():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
 
 
 def _targets(Est, X):

@@ -38,12 +38,7 @@ CELLS = list(_cells.CELLS)
 DOCS = ["the cat sat on the mat", "a dog", "hello world, said the cat to the dog"]
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        # fixed epoch counts end at max_iter on purpose
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
 
 
 def _small(**kw):

@@ -1,22 +1,14 @@
 """Learning really happens: small tasks that need memory, solved to a stated score
 on held-out data, against a baseline that cannot solve them."""
 
-import warnings
-
 import numpy as np
 import pytest
 from sklearn.dummy import DummyClassifier, DummyRegressor
-from sklearn.exceptions import ConvergenceWarning
 
 from skrnn import RNNClassifier, RNNRegressor, RNNSequenceTagger
 from skrnn.metrics import flat_accuracy_score
 
-
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
 
 
 def first_token_task(n, rng, low=10, high=20):

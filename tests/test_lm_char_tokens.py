@@ -6,14 +6,12 @@ pickling and partial_fit, and the error for character input."""
 
 import io
 import pickle
-import warnings
 
 import joblib
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
-from sklearn.exceptions import ConvergenceWarning
 
 import skrnn._language_model as lm_module
 from skrnn import RNNLanguageModel, _cells
@@ -43,12 +41,7 @@ TEST = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        # fixed epoch counts end at max_iter on purpose
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
 
 
 def _small(**kw):

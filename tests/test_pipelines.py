@@ -1,13 +1,10 @@
 """The estimators inside scikit-learn's machinery: pipelines, grid search, time-series
 cross-validation, and saving with joblib."""
 
-import warnings
-
 import joblib
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import make_scorer
 from sklearn.model_selection import (
     GridSearchCV,
@@ -22,12 +19,7 @@ from skrnn import RNNClassifier, RNNEncoderDecoder, RNNRegressor, RNNSequenceTag
 from skrnn.metrics import flat_accuracy_score
 from skrnn.preprocessing import SequenceScaler, Tokenizer
 
-
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
 
 
 def reviews(n, rng):

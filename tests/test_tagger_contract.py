@@ -2,13 +2,12 @@
 run (its targets are lists of label sequences)."""
 
 import pickle
-import warnings
 
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 from sklearn.base import clone
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import estimator_checks as checks
 from sklearn.utils.validation import check_is_fitted
 
@@ -18,11 +17,7 @@ X = [["the", "dog", "runs"], ["a", "cat"], ["dogs", "run", "fast", "today"]]
 Y = [["D", "N", "V"], ["D", "N"], ["N", "V", "A", "N"]]
 
 
-@pytest.fixture(autouse=True)
-def _quiet():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
 
 
 @pytest.mark.parametrize(

@@ -18,11 +18,7 @@ from skrnn._base import AUTO_EARLY_STOPPING_MIN
 FAST = dict(hidden_size=5, max_iter=3, random_state=0, batch_size=8)
 
 
-@pytest.fixture(autouse=True)
-def _quiet_convergence():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
 
 
 def _equal_coefs(a, b):

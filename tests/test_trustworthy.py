@@ -11,12 +11,7 @@ from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from skrnn import RNNClassifier, RNNRegressor, RNNSequenceTagger
 from skrnn._base import DIVERGENCE_FACTOR
 
-
-@pytest.fixture(autouse=True)
-def _quiet_convergence():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
+pytestmark = pytest.mark.usefixtures("quiet_convergence")
 
 
 def _data(n=80, seed=0):
